@@ -1,0 +1,207 @@
+/**
+ * The domain model of Tandem 360: territories, tandems, customers, stores,
+ * products, stock, and the request / decision / audit records later workflows fill.
+ *
+ * Each entity is a zod schema (the single definition of its shape and rules) and
+ * the TypeScript type inferred from it. The domain never imports the AWS SDK.
+ */
+import { z } from 'zod';
+
+export const POSTCODE_PATTERN = /^(?!00)\d{5}$/;
+/** E.164: a plus, a country code that does not start with 0, at most 15 digits. */
+export const E164_PATTERN = /^\+[1-9]\d{6,14}$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export const postcodeSchema = z
+  .string({ error: 'must be a string of 5 digits' })
+  .regex(POSTCODE_PATTERN, 'must be a German postcode of 5 digits (01000–99999)');
+export const e164Schema = z
+  .string({ error: 'must be a phone number string' })
+  .regex(E164_PATTERN, 'must be an E.164 phone number such as +4930231250001');
+export const emailSchema = z.email({ error: 'must be an email address' });
+export const isoDateSchema = z.string().regex(ISO_DATE, 'must be a date YYYY-MM-DD');
+export const isoDateTimeSchema = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' });
+
+export const territoryIdSchema = z.string().regex(/^T\d{3}$/, 'must look like T001');
+export const storeIdSchema = z.string().regex(/^S\d{3}$/, 'must look like S001');
+export const customerIdSchema = z.string().regex(/^C\d{6}$/, 'must look like C000001');
+export const personIdSchema = z.string().regex(/^P\d{4}$/, 'must look like P0001');
+export const skuSchema = z.string().regex(/^[A-Z]{3}-\d{4}$/, 'must look like GEF-0001');
+
+export const LANGUAGES = ['de', 'en'] as const;
+export const CHANNELS = ['sms', 'email'] as const;
+export const ROLES = ['field', 'inside'] as const;
+export const LIFECYCLES = ['prospect', 'new', 'handed-over'] as const;
+export const UNITS = ['piece', 'kg', 'case', 'litre'] as const;
+
+export type Language = (typeof LANGUAGES)[number];
+export type Channel = (typeof CHANNELS)[number];
+export type Role = (typeof ROLES)[number];
+export type Lifecycle = (typeof LIFECYCLES)[number];
+export type Unit = (typeof UNITS)[number];
+
+const coordinatesSchema = z.object({
+  lat: z.number().min(47).max(55.1, 'must lie within Germany'),
+  lon: z.number().min(5.8).max(15.1, 'must lie within Germany'),
+});
+export type Coordinates = z.infer<typeof coordinatesSchema>;
+
+/** A postcode range, inclusive on both ends. Ranges never cross a two-digit postcode region. */
+export const postcodeRangeSchema = z
+  .object({ from: postcodeSchema, to: postcodeSchema })
+  .refine((r) => r.from <= r.to, { message: 'from must not be after to', path: ['to'] })
+  .refine((r) => r.from.slice(0, 2) === r.to.slice(0, 2), {
+    message: 'a range must stay within one two-digit postcode region',
+    path: ['to'],
+  });
+export type PostcodeRange = z.infer<typeof postcodeRangeSchema>;
+
+export const territorySchema = z.object({
+  territoryId: territoryIdSchema,
+  name: z.string().min(1).max(80),
+  region: z.string().regex(/^\d{2}$/, 'must be a two-digit postcode region'),
+  postcodes: z.array(postcodeRangeSchema).min(1, 'must cover at least one postcode range'),
+  centre: coordinatesSchema,
+  homeStoreId: storeIdSchema,
+});
+export type Territory = z.infer<typeof territorySchema>;
+
+export const personSchema = z.object({
+  personId: personIdSchema,
+  name: z.string().min(1).max(80),
+  mobile: e164Schema,
+  email: emailSchema,
+  language: z.enum(LANGUAGES, { error: 'must be one of de, en' }),
+  channels: z
+    .array(z.enum(CHANNELS, { error: 'must be sms or email' }))
+    .min(1, 'must name at least one channel')
+    .refine((c) => new Set(c).size === c.length, 'must not repeat a channel'),
+});
+export type Person = z.infer<typeof personSchema>;
+
+export const tandemSchema = z.object({
+  territoryId: territoryIdSchema,
+  fieldManager: personSchema,
+  insideManager: personSchema,
+});
+export type Tandem = z.infer<typeof tandemSchema>;
+
+export const addressSchema = z.object({
+  street: z.string().min(1).max(120),
+  postcode: postcodeSchema,
+  city: z.string().min(1).max(80),
+});
+export type Address = z.infer<typeof addressSchema>;
+
+export const customerSchema = z.object({
+  customerId: customerIdSchema,
+  name: z.string().min(1).max(120),
+  address: addressSchema,
+  territoryId: territoryIdSchema,
+  lifecycle: z.enum(LIFECYCLES),
+  owner: z.enum(ROLES),
+  wonOn: isoDateSchema.optional(),
+  homeStoreId: storeIdSchema,
+});
+export type Customer = z.infer<typeof customerSchema>;
+
+const hoursSchema = z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, 'must look like 06:00-22:00');
+export const openingHoursSchema = z.object({
+  mon: hoursSchema.nullable(),
+  tue: hoursSchema.nullable(),
+  wed: hoursSchema.nullable(),
+  thu: hoursSchema.nullable(),
+  fri: hoursSchema.nullable(),
+  sat: hoursSchema.nullable(),
+  sun: hoursSchema.nullable(),
+});
+export type OpeningHours = z.infer<typeof openingHoursSchema>;
+
+export const storeSchema = z.object({
+  storeId: storeIdSchema,
+  name: z.string().min(1).max(80),
+  city: z.string().min(1).max(80),
+  postcode: postcodeSchema,
+  location: coordinatesSchema,
+  openingHours: openingHoursSchema,
+});
+export type Store = z.infer<typeof storeSchema>;
+
+export const productSchema = z.object({
+  sku: skuSchema,
+  name: z.string().min(1).max(120),
+  productLine: z.string().min(1).max(60),
+  unit: z.enum(UNITS),
+});
+export type Product = z.infer<typeof productSchema>;
+
+const quantitySchema = z.number().int('must be a whole number').min(0, 'must not be negative');
+export const stockLevelSchema = z
+  .object({
+    storeId: storeIdSchema,
+    sku: skuSchema,
+    /** Units on hand at the last count. */
+    available: quantitySchema,
+    /** Units promised to requests and not yet picked up; never more than available. */
+    reserved: quantitySchema,
+    countedAt: isoDateTimeSchema,
+  })
+  .refine((s) => s.reserved <= s.available, { message: 'must not exceed available', path: ['reserved'] });
+export type StockLevel = z.infer<typeof stockLevelSchema>;
+
+/** A store's neighbour, precomputed so that "nearest stores" is one query. */
+export interface StoreNeighbour {
+  readonly storeId: string;
+  readonly neighbourId: string;
+  readonly distanceKm: number;
+}
+
+export const REQUEST_STATUSES = [
+  'RECEIVED',
+  'RESERVED',
+  'PARTIAL',
+  'ESCALATED',
+  'SOURCED',
+  'UNFULFILLED',
+  'FAILED',
+] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+export const requestLineSchema = z.object({
+  sku: skuSchema,
+  quantity: z.number().positive('must be more than 0').max(10_000, 'must be at most 10000'),
+  unit: z.enum(UNITS),
+});
+export type RequestLine = z.infer<typeof requestLineSchema>;
+
+export const customerRequestRecordSchema = z.object({
+  requestId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,79}$/, 'must be 3–80 letters, digits, dot, dash or underscore'),
+  customerId: customerIdSchema,
+  territoryId: territoryIdSchema,
+  status: z.enum(REQUEST_STATUSES),
+  lines: z.array(requestLineSchema).min(1, 'must contain at least one line').max(50),
+  neededBy: isoDateTimeSchema,
+  fulfilment: z.enum(['pickup', 'delivery']),
+  storeId: storeIdSchema.optional(),
+  createdAt: isoDateTimeSchema,
+  updatedAt: isoDateTimeSchema,
+});
+export type CustomerRequestRecord = z.infer<typeof customerRequestRecordSchema>;
+
+export const decisionRecordSchema = z.object({
+  requestId: customerRequestRecordSchema.shape.requestId,
+  decidedBy: personIdSchema,
+  outcome: z.enum(['sourced', 'alternative', 'declined']),
+  storeId: storeIdSchema.optional(),
+  reason: z.string().max(500).optional(),
+  decidedAt: isoDateTimeSchema,
+});
+export type DecisionRecord = z.infer<typeof decisionRecordSchema>;
+
+export const auditEventSchema = z.object({
+  requestId: customerRequestRecordSchema.shape.requestId,
+  at: isoDateTimeSchema,
+  step: z.string().regex(/^[A-Z][A-Za-z]+$/, 'must be a PascalCase step name'),
+  detail: z.record(z.string(), z.unknown()).default({}),
+});
+export type AuditEvent = z.infer<typeof auditEventSchema>;

@@ -1,0 +1,118 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError } from '../domain/errors';
+import {
+  REQUEST_STATUSES,
+  type AuditEvent,
+  type CustomerRequestRecord,
+  type DecisionRecord,
+  type RequestStatus,
+} from '../domain/model';
+import type { RequestRepository, TimeWindow } from '../domain/ports';
+import { ValidationError } from '../domain/errors';
+import { queryAll, type TableContext } from './document-client';
+import { auditItem, decisionItem, fromItem, INDEX, key, requestItem, toUtc } from './table-layout';
+
+export class DynamoRequestRepository implements RequestRepository {
+  constructor(private readonly ctx: TableContext) {}
+
+  async createRequest(request: CustomerRequestRecord): Promise<void> {
+    const item = requestItem(request);
+    try {
+      await this.ctx.doc.send(
+        new PutCommand({ TableName: this.ctx.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new ConflictError(`request ${request.requestId} already exists`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async getRequest(requestId: string): Promise<CustomerRequestRecord | undefined> {
+    const out = await this.ctx.doc.send(new GetCommand({ TableName: this.ctx.tableName, Key: key.request(requestId) }));
+    return out.Item ? fromItem<CustomerRequestRecord>(out.Item) : undefined;
+  }
+
+  async updateStatus(requestId: string, status: RequestStatus, at: string, storeId?: string): Promise<void> {
+    if (!REQUEST_STATUSES.includes(status)) {
+      throw new ValidationError(`request ${requestId}`, [{ field: 'status', problem: `must be one of ${REQUEST_STATUSES.join(', ')}` }]);
+    }
+    const setStore = storeId === undefined ? '' : ', storeId = :store';
+    try {
+      await this.ctx.doc.send(
+        new UpdateCommand({
+          TableName: this.ctx.tableName,
+          Key: key.request(requestId),
+          ConditionExpression: 'attribute_exists(pk)',
+          UpdateExpression: `SET #status = :status, updatedAt = :at, gsi3pk = :statusKey${setStore}`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':at': at,
+            ':statusKey': `STATUS#${status}`,
+            ...(storeId === undefined ? {} : { ':store': storeId }),
+          },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new NotFoundError('request', requestId);
+      throw error;
+    }
+  }
+
+  requestsByCustomer(customerId: string, window?: TimeWindow): Promise<CustomerRequestRecord[]> {
+    return this.byTime(INDEX.byCustomer, 'gsi2', `CUSTOMER#${customerId}`, window);
+  }
+
+  requestsByTerritory(territoryId: string, window?: TimeWindow): Promise<CustomerRequestRecord[]> {
+    return this.byTime(INDEX.byParent, 'gsi1', `TERRITORY#${territoryId}`, window);
+  }
+
+  requestsByStatus(status: RequestStatus, window?: TimeWindow): Promise<CustomerRequestRecord[]> {
+    return this.byTime(INDEX.byStatus, 'gsi3', `STATUS#${status}`, window);
+  }
+
+  async recordDecision(decision: DecisionRecord): Promise<void> {
+    await this.ctx.doc.send(new PutCommand({ TableName: this.ctx.tableName, Item: decisionItem(decision) }));
+  }
+
+  async decisionsFor(requestId: string): Promise<DecisionRecord[]> {
+    return this.children<DecisionRecord>(requestId, 'DECISION#');
+  }
+
+  async appendAuditEvent(event: AuditEvent): Promise<void> {
+    // The same step at the same instant is the same event: a retried write must not duplicate it.
+    await this.ctx.doc.send(new PutCommand({ TableName: this.ctx.tableName, Item: auditItem(event) }));
+  }
+
+  async auditTrail(requestId: string): Promise<AuditEvent[]> {
+    return this.children<AuditEvent>(requestId, 'EVENT#');
+  }
+
+  private async children<T>(requestId: string, prefix: string): Promise<T[]> {
+    const items = await queryAll(this.ctx, {
+      KeyConditionExpression: 'pk = :request AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':request': key.request(requestId).pk, ':prefix': prefix },
+    });
+    return items.map((item) => fromItem<T>(item));
+  }
+
+  /** Requests in one index partition, oldest first, within an inclusive time window. */
+  private async byTime(
+    indexName: string,
+    prefix: 'gsi1' | 'gsi2' | 'gsi3',
+    partition: string,
+    window: TimeWindow = {},
+  ): Promise<CustomerRequestRecord[]> {
+    const lower = `REQUEST#${window.from ? toUtc(window.from) : ''}`;
+    const upper = `REQUEST#${window.to ? toUtc(window.to) : ''}\uffff`;
+    const items = await queryAll(this.ctx, {
+      IndexName: indexName,
+      KeyConditionExpression: `${prefix}pk = :partition AND ${prefix}sk BETWEEN :lower AND :upper`,
+      ExpressionAttributeValues: { ':partition': partition, ':lower': lower, ':upper': upper },
+    });
+    return items.map((item) => fromItem<CustomerRequestRecord>(item));
+  }
+}

@@ -1,0 +1,89 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../../lib/app';
+
+function templateFor(stage: 'dev' | 'prod'): Template {
+  return Template.fromStack(buildApp({ context: { stage } }).stack);
+}
+
+describe('TandemTable', () => {
+  const dev = templateFor('dev');
+  const table = () => Object.values(dev.findResources('AWS::DynamoDB::GlobalTable'))[0]!;
+
+  test('is one on-demand table keyed by pk and sk', () => {
+    dev.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    dev.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    });
+  });
+
+  test('is encrypted with a KMS key and has point-in-time recovery', () => {
+    dev.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+    });
+  });
+
+  test('streams new and old images and expires items by the expiresAt attribute', () => {
+    dev.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
+  test('has the three overloaded indexes the access patterns use, projecting all attributes', () => {
+    const indexes = (table().Properties.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown; Projection: unknown }[]);
+    expect(indexes.map((i) => i.IndexName)).toEqual(['gsi1', 'gsi2', 'gsi3']);
+    for (const index of indexes) {
+      expect(index.KeySchema).toEqual([
+        { AttributeName: `${index.IndexName}pk`, KeyType: 'HASH' },
+        { AttributeName: `${index.IndexName}sk`, KeyType: 'RANGE' },
+      ]);
+      expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
+    }
+  });
+
+  test('dev can be torn down: no deletion protection, deleted with the stack', () => {
+    expect(table().DeletionPolicy).toBe('Delete');
+    dev.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })],
+    });
+  });
+
+  test('prod keeps its data: deletion protection on and the table retained', () => {
+    const prod = templateFor('prod');
+    const prodTable = Object.values(prod.findResources('AWS::DynamoDB::GlobalTable'))[0]!;
+    expect(prodTable.DeletionPolicy).toBe('Retain');
+    expect(prodTable.UpdateReplacePolicy).toBe('Retain');
+    prod.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })],
+    });
+  });
+});
+
+describe('CDK app', () => {
+  test('an unknown stage is refused with a message naming the allowed ones', () => {
+    expect(() => buildApp({ context: { stage: 'qa' } })).toThrow(/stage.*dev, prod.*"qa"/);
+  });
+
+  test.each(['dev', 'prod'])('%s synthesizes with no cdk-nag or template-validation finding', (stage) => {
+    const outdir = mkdtempSync(join(tmpdir(), 'tandem-synth-'));
+    try {
+      const { app } = buildApp({ outdir, context: { stage } });
+      app.synth(); // throws "Validation failed" on any unacknowledged finding
+      const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+        pluginReports: { pluginName: string; violations?: unknown[] }[];
+      };
+      const violations = report.pluginReports.flatMap((r) => r.violations ?? []);
+      expect(violations).toEqual([]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});

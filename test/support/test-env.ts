@@ -1,0 +1,12 @@
+/** Environment variables through which the integration global setup hands its resources to the test files. */
+export const TEST_ENV = {
+  dynamoDbEndpoint: 'TANDEM_TEST_DYNAMODB_ENDPOINT',
+  cdkOut: 'TANDEM_TEST_CDK_OUT',
+  stackName: 'TANDEM_TEST_STACK',
+} as const;
+
+export function testEnv(name: keyof typeof TEST_ENV): string {
+  const value = process.env[TEST_ENV[name]];
+  if (!value) throw new Error(`${TEST_ENV[name]} is not set: run this test through the jest 'integration' project`);
+  return value;
+}
