@@ -17,7 +17,7 @@ export const postcodeSchema = z
   .regex(POSTCODE_PATTERN, 'must be a German postcode of 5 digits (01000–99999)');
 export const e164Schema = z
   .string({ error: 'must be a phone number string' })
-  .regex(E164_PATTERN, 'must be an E.164 phone number such as +4930231250001');
+  .regex(E164_PATTERN, 'must be an E.164 phone number such as +493023125001');
 export const emailSchema = z.email({ error: 'must be an email address' });
 export const isoDateSchema = z.string().regex(ISO_DATE, 'must be a date YYYY-MM-DD');
 export const isoDateTimeSchema = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' });

@@ -18,11 +18,20 @@ export class DynamoCatalogueRepository implements CatalogueRepository {
     return items.map((item) => fromItem<Product>(item));
   }
 
-  async productsInLine(productLine: string): Promise<Product[]> {
+  productsInLine(productLine: string): Promise<Product[]> {
+    return this.catalogue(`LINE#${productLine}#`);
+  }
+
+  /** The whole catalogue, ordered by product line. */
+  allProducts(): Promise<Product[]> {
+    return this.catalogue('LINE#');
+  }
+
+  private async catalogue(prefix: string): Promise<Product[]> {
     const items = await queryAll(this.ctx, {
       IndexName: INDEX.byParent,
-      KeyConditionExpression: 'gsi1pk = :catalogue AND begins_with(gsi1sk, :line)',
-      ExpressionAttributeValues: { ':catalogue': CATALOGUE_PARTITION, ':line': `LINE#${productLine}#` },
+      KeyConditionExpression: 'gsi1pk = :catalogue AND begins_with(gsi1sk, :prefix)',
+      ExpressionAttributeValues: { ':catalogue': CATALOGUE_PARTITION, ':prefix': prefix },
     });
     return items.map((item) => fromItem<Product>(item));
   }
