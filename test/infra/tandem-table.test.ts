@@ -10,7 +10,11 @@ function templateFor(stage: 'dev' | 'prod'): Template {
 
 describe('TandemTable', () => {
   const dev = templateFor('dev');
-  const table = () => Object.values(dev.findResources('AWS::DynamoDB::GlobalTable'))[0]!;
+  const table = () =>
+    Object.values(dev.findResources('AWS::DynamoDB::GlobalTable'))[0] as {
+      DeletionPolicy: string;
+      Properties: { GlobalSecondaryIndexes: { IndexName: string; KeySchema: unknown; Projection: unknown }[] };
+    };
 
   test('is one on-demand table keyed by pk and sk', () => {
     dev.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
@@ -38,7 +42,7 @@ describe('TandemTable', () => {
   });
 
   test('has the three overloaded indexes the access patterns use, projecting all attributes', () => {
-    const indexes = (table().Properties.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown; Projection: unknown }[]);
+    const indexes = table().Properties.GlobalSecondaryIndexes;
     expect(indexes.map((i) => i.IndexName)).toEqual(['gsi1', 'gsi2', 'gsi3']);
     for (const index of indexes) {
       expect(index.KeySchema).toEqual([
@@ -58,7 +62,7 @@ describe('TandemTable', () => {
 
   test('prod keeps its data: deletion protection on and the table retained', () => {
     const prod = templateFor('prod');
-    const prodTable = Object.values(prod.findResources('AWS::DynamoDB::GlobalTable'))[0]!;
+    const prodTable = Object.values(prod.findResources('AWS::DynamoDB::GlobalTable'))[0] as Record<string, unknown>;
     expect(prodTable.DeletionPolicy).toBe('Retain');
     expect(prodTable.UpdateReplacePolicy).toBe('Retain');
     prod.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
