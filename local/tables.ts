@@ -11,6 +11,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { CfnResource, StackTemplate } from './cloud-assembly';
+import { IntrinsicResolver } from './template/intrinsics';
 
 export interface LocalTable {
   readonly logicalId: string;
@@ -22,25 +23,20 @@ export interface LocalTable {
 
 const TABLE_TYPES = new Set(['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable']);
 
-/** The local physical name of a table: stable, readable, unique per stack. */
-export function localTableName(stackName: string, logicalId: string): string {
-  return `${stackName}-${logicalId}`;
-}
-
 export function tablesFromTemplate(template: StackTemplate): LocalTable[] {
+  const resolver = new IntrinsicResolver({ Resources: template.resources }, template.stackName);
   return Object.entries(template.resources)
     .filter(([, resource]) => TABLE_TYPES.has(resource.Type))
-    .map(([logicalId, resource]) => toLocalTable(template.stackName, logicalId, resource));
+    .map(([logicalId, resource]) => toLocalTable(resolver.physicalName(logicalId), logicalId, resource));
 }
 
-function toLocalTable(stackName: string, logicalId: string, resource: CfnResource): LocalTable {
+function toLocalTable(tableName: string, logicalId: string, resource: CfnResource): LocalTable {
   const props = resource.Properties ?? {};
   const need = <T>(name: string): T => {
     const value = props[name];
     if (value === undefined) throw new Error(`table ${logicalId}: property ${name} is missing in the template`);
     return value as T;
   };
-  const tableName = localTableName(stackName, logicalId);
   const indexes = (props.GlobalSecondaryIndexes ?? []) as { IndexName: string; KeySchema: unknown; Projection: unknown }[];
   const stream = props.StreamSpecification as { StreamViewType?: string } | undefined;
   const ttl = props.TimeToLiveSpecification as { AttributeName?: string; Enabled?: boolean } | undefined;
