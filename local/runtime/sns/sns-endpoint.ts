@@ -1,0 +1,228 @@
+/**
+ * SNS over HTTP in the AWS Query protocol, the one @aws-sdk/client-sns (its
+ * `AwsQueryProtocol`) and the AWS CLI speak: a form-urlencoded POST with
+ * `Action=…&Version=2010-03-31`, maps as `Attributes.entry.N.key/value` and
+ * `MessageAttributes.entry.N.Name/Value.*`, answered in XML; errors as
+ * `<ErrorResponse><Error><Type/><Code/><Message/></Error>`, whose Code the SDK
+ * maps to its exception (`NotFound` → NotFoundException).
+ *
+ * Authorization is not checked: any SigV4-signed or unsigned request is served.
+ * The server listens on loopback only and the local credentials are fixed, so a
+ * signature check would prove nothing; the credential scope is read only to let
+ * requests signed for another service pass to the next endpoint.
+ */
+import { randomUUID } from 'node:crypto';
+import { AwsServiceError, type HttpEndpoint, type HttpRequest, type HttpResponse, type SnsMessageAttribute } from '../contracts';
+import type { LocalSns, SubscriptionSummary } from './local-sns';
+
+const XML_NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
+const API_VERSION = '2010-03-31';
+const SUBSCRIPTION_FIELDS = ['SubscriptionArn', 'Owner', 'Protocol', 'Endpoint', 'TopicArn'] as const satisfies readonly (keyof SubscriptionSummary)[];
+
+/** Returns the XML inside `<ActionResult>`, or undefined when the action's response has no result element. */
+type ActionHandler = (sns: LocalSns, params: QueryParams) => Promise<string | undefined> | string | undefined;
+
+const ACTIONS = new Map<string, ActionHandler>([
+  ['CreateTopic', (sns, p) => text('TopicArn', sns.createTopic(p.required('Name'), p.map('Attributes')))],
+  [
+    'ListTopics',
+    (sns, p) => {
+      const { items, nextToken } = sns.listTopics(p.optional('NextToken'));
+      return list('Topics', items.map((arn) => text('TopicArn', arn))) + optionalText('NextToken', nextToken);
+    },
+  ],
+  ['DeleteTopic', (sns, p) => void sns.deleteTopic(p.required('TopicArn'))],
+  ['GetTopicAttributes', (sns, p) => entries('Attributes', sns.getTopicAttributes(p.required('TopicArn')))],
+  [
+    'Subscribe',
+    (sns, p) =>
+      text('SubscriptionArn', sns.subscribe(p.required('TopicArn'), p.required('Protocol'), p.optional('Endpoint') ?? '', p.map('Attributes'))),
+  ],
+  ['Unsubscribe', (sns, p) => void sns.unsubscribe(p.required('SubscriptionArn'))],
+  [
+    'ListSubscriptionsByTopic',
+    (sns, p) => subscriptionsPage(sns.listSubscriptionsByTopic(p.required('TopicArn'), p.optional('NextToken'))),
+  ],
+  ['ListSubscriptions', (sns, p) => subscriptionsPage(sns.listSubscriptions(p.optional('NextToken')))],
+  ['GetSubscriptionAttributes', (sns, p) => entries('Attributes', sns.getSubscriptionAttributes(p.required('SubscriptionArn')))],
+  [
+    'SetSubscriptionAttributes',
+    (sns, p) => void sns.setSubscriptionAttributes(p.required('SubscriptionArn'), p.required('AttributeName'), p.optional('AttributeValue')),
+  ],
+  [
+    'Publish',
+    async (sns, p) => {
+      const result = await sns.publish({
+        Message: p.required('Message'),
+        TopicArn: p.optional('TopicArn'),
+        TargetArn: p.optional('TargetArn'),
+        PhoneNumber: p.optional('PhoneNumber'),
+        Subject: p.optional('Subject'),
+        MessageStructure: p.optional('MessageStructure'),
+        MessageAttributes: p.messageAttributes(),
+        MessageGroupId: p.optional('MessageGroupId'),
+        MessageDeduplicationId: p.optional('MessageDeduplicationId'),
+      });
+      return text('MessageId', result.MessageId) + optionalText('SequenceNumber', result.SequenceNumber);
+    },
+  ],
+  ['CheckIfPhoneNumberIsOptedOut', (sns, p) => text('isOptedOut', String(sns.checkIfPhoneNumberIsOptedOut(p.required('phoneNumber'))))],
+  [
+    'OptInPhoneNumber',
+    (sns, p) => {
+      sns.optInPhoneNumber(p.required('phoneNumber'));
+      return '';
+    },
+  ],
+  [
+    'ListPhoneNumbersOptedOut',
+    (sns, p) => {
+      const { items, nextToken } = sns.listPhoneNumbersOptedOut(p.optional('nextToken'));
+      return list('phoneNumbers', items.map(escapeXml)) + optionalText('nextToken', nextToken);
+    },
+  ],
+]);
+
+export function createSnsEndpoint(sns: LocalSns): HttpEndpoint {
+  return async (request) => {
+    const params = snsParams(request);
+    if (!params) return undefined;
+    const requestId = randomUUID();
+    try {
+      const action = params.required('Action');
+      const handler = ACTIONS.get(action);
+      if (!handler) throw new AwsServiceError('InvalidAction', `The action ${action} is not valid for this web service.`);
+      return success(action, await handler(sns, params), requestId);
+    } catch (error) {
+      return failure(error, requestId);
+    }
+  };
+}
+
+/** The request's form parameters if it is an SNS Query request; undefined leaves it to the next endpoint. */
+function snsParams(request: HttpRequest): QueryParams | undefined {
+  if (request.method !== 'POST') return undefined;
+  if (!(request.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) return undefined;
+  // JSON protocols (Step Functions, DynamoDB) name their operation in x-amz-target.
+  if (request.headers['x-amz-target'] !== undefined) return undefined;
+  const service = /Credential=[^/,\s]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(request.headers.authorization ?? '')?.[1];
+  if (service !== undefined && service !== 'sns') return undefined;
+  const form = new URLSearchParams(request.body.toString('utf8'));
+  if (!form.has('Action')) return undefined;
+  // Another Query service (STS, CloudWatch) would send its own API version.
+  const version = form.get('Version');
+  if (version !== null && version !== API_VERSION) return undefined;
+  return new QueryParams(form);
+}
+
+class QueryParams {
+  constructor(private readonly form: URLSearchParams) {}
+
+  optional(name: string): string | undefined {
+    return this.form.get(name) ?? undefined;
+  }
+
+  required(name: string): string {
+    const value = this.form.get(name);
+    if (value === null) throw new AwsServiceError('InvalidParameter', `Invalid parameter: ${name} Reason: no value for required parameter`);
+    return value;
+  }
+
+  /** A Query map, `<prefix>.entry.N.key` / `<prefix>.entry.N.value`. */
+  map(prefix: string): Record<string, string> {
+    const result: Record<string, string> = {};
+    for (const n of this.entryNumbers(prefix)) {
+      const key = this.form.get(`${prefix}.entry.${n}.key`);
+      if (key !== null) result[key] = this.form.get(`${prefix}.entry.${n}.value`) ?? '';
+    }
+    return result;
+  }
+
+  /** `MessageAttributes.entry.N.Name` and `…Value.DataType / StringValue / BinaryValue` (base64). */
+  messageAttributes(): Record<string, SnsMessageAttribute> {
+    const result: Record<string, SnsMessageAttribute> = {};
+    for (const n of this.entryNumbers('MessageAttributes')) {
+      const at = `MessageAttributes.entry.${n}`;
+      const name = this.form.get(`${at}.Name`);
+      if (name === null) continue;
+      const stringValue = this.form.get(`${at}.Value.StringValue`);
+      const binaryValue = this.form.get(`${at}.Value.BinaryValue`);
+      result[name] = {
+        DataType: this.form.get(`${at}.Value.DataType`) ?? '',
+        ...(stringValue === null ? {} : { StringValue: stringValue }),
+        ...(binaryValue === null ? {} : { BinaryValue: new Uint8Array(Buffer.from(binaryValue, 'base64')) }),
+      };
+    }
+    return result;
+  }
+
+  private entryNumbers(prefix: string): number[] {
+    const pattern = new RegExp(`^${prefix.replace(/\./g, '\\.')}\\.entry\\.(\\d+)\\.`);
+    const numbers = new Set<number>();
+    for (const key of this.form.keys()) {
+      const match = pattern.exec(key);
+      if (match?.[1]) numbers.add(Number(match[1]));
+    }
+    return [...numbers].sort((a, b) => a - b);
+  }
+}
+
+// ---------------------------------------------------------------- XML
+
+function success(action: string, result: string | undefined, requestId: string): HttpResponse {
+  const resultElement = result === undefined ? '' : `<${action}Result>${result}</${action}Result>`;
+  return xml(
+    200,
+    `<${action}Response xmlns="${XML_NAMESPACE}">${resultElement}<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
+    requestId,
+  );
+}
+
+/** Any error becomes AWS's error document; errors that are not AwsServiceErrors are the service's fault (500). */
+function failure(error: unknown, requestId: string): HttpResponse {
+  const known = error instanceof AwsServiceError;
+  const statusCode = known ? error.statusCode : 500;
+  const code = known ? error.code : 'InternalError';
+  const message = error instanceof Error ? error.message : String(error);
+  const type = statusCode >= 500 ? 'Receiver' : 'Sender';
+  const detail = `<Error><Type>${type}</Type>${text('Code', code)}${text('Message', message)}</Error>`;
+  return xml(statusCode, `<ErrorResponse xmlns="${XML_NAMESPACE}">${detail}<RequestId>${requestId}</RequestId></ErrorResponse>`, requestId);
+}
+
+function xml(statusCode: number, body: string, requestId: string): HttpResponse {
+  return { statusCode, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body };
+}
+
+function subscriptionsPage(page: { items: readonly SubscriptionSummary[]; nextToken?: string }): string {
+  const members = page.items.map((subscription) => SUBSCRIPTION_FIELDS.map((field) => text(field, subscription[field])).join(''));
+  return list('Subscriptions', members) + optionalText('NextToken', page.nextToken);
+}
+
+function list(name: string, members: readonly string[]): string {
+  return `<${name}>${members.map((member) => `<member>${member}</member>`).join('')}</${name}>`;
+}
+
+function entries(name: string, map: Readonly<Record<string, string>>): string {
+  const items = Object.entries(map).map(([key, value]) => `<entry>${text('key', key)}${text('value', value)}</entry>`);
+  return `<${name}>${items.join('')}</${name}>`;
+}
+
+function text(name: string, value: string): string {
+  return `<${name}>${escapeXml(value)}</${name}>`;
+}
+
+function optionalText(name: string, value: string | undefined): string {
+  return value === undefined ? '' : text(name, value);
+}
+
+/** Escapes the five XML specials (and CR) and drops characters XML 1.0 cannot carry at all. */
+export function escapeXml(value: string): string {
+  return value
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\r/g, '&#13;'); // a raw CR would be read back as LF
+}
