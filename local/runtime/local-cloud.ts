@@ -1,0 +1,125 @@
+/**
+ * The local cloud: one synthesized stack running on this machine. It creates
+ * the stack's tables in DynamoDB Local, runs its Lambda functions, SNS topics
+ * and state machines in-process, and serves them behind AWS-compatible
+ * endpoints — one port for the AWS APIs (Step Functions JSON, SNS Query),
+ * one for the stack's REST APIs — so unchanged AWS SDK and CLI code works by
+ * pointing AWS_ENDPOINT_URL_* at it.
+ */
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { readStackTemplate } from '../cloud-assembly';
+import { createDynamoDbClient } from '../dynamodb-local';
+import { ensureTables, tablesFromTemplate } from '../tables';
+import { loadStackModel } from '../template/stack-model';
+import { LOCAL_AWS, type LocalStackModel } from './contracts';
+import { createApiGatewayEndpoint, localCredentials } from './http/api-gateway';
+import { startHttpServer, type LocalHttpServer } from './http/server';
+import { LocalLambdaRunner, type LambdaLogSink } from './lambda';
+import { createSnsEndpoint } from './sns/sns-endpoint';
+import { LocalSns } from './sns/local-sns';
+import { createClock } from './stepfunctions/clock';
+import { LocalStepFunctions } from './stepfunctions/engine';
+import { createStepFunctionsEndpoint } from './stepfunctions/sfn-endpoint';
+
+export interface LocalCloudOptions {
+  /** The cloud assembly folder (cdk.out) and the stack in it. */
+  readonly outdir: string;
+  readonly stackName: string;
+  /** A running DynamoDB Local (see local/dynamodb-local.ts). */
+  readonly dynamoDbEndpoint: string;
+  /** Port of the AWS API endpoint (Step Functions, SNS); 0 picks a free one. */
+  readonly awsPort?: number;
+  /** Port of the stack's REST APIs; 0 picks a free one. */
+  readonly apiPort?: number;
+  /** Time compression of Wait states, retries and timeouts: 1 = real time. */
+  readonly timeScale?: number;
+  readonly lambdaLog?: LambdaLogSink;
+}
+
+export interface LocalCloud {
+  readonly model: LocalStackModel;
+  /** Step Functions and SNS: set AWS_ENDPOINT_URL_SFN and AWS_ENDPOINT_URL_SNS to this. */
+  readonly awsEndpoint: string;
+  /** The REST APIs: `<apiEndpoint>/<stage>/<path>`. */
+  readonly apiEndpoint: string;
+  readonly dynamoDbEndpoint: string;
+  readonly lambda: LocalLambdaRunner;
+  readonly sns: LocalSns;
+  readonly stepFunctions: LocalStepFunctions;
+  /** The table's document client context, for seeding and inspection. */
+  tableContext(logicalIdPrefix?: string): { doc: DynamoDBDocumentClient; tableName: string };
+  /** Environment for AWS SDK / CLI clients that should talk to this local cloud. */
+  clientEnvironment(): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const model = loadStackModel(options.outdir, options.stackName);
+  const dynamoDb = createDynamoDbClient(options.dynamoDbEndpoint);
+  await ensureTables(dynamoDb, tablesFromTemplate(readStackTemplate(options.outdir, options.stackName)));
+
+  // The AWS endpoint must be listening before functions learn its URL, so
+  // the server starts first and its endpoints are attached once built.
+  const awsEndpoints: Parameters<typeof startHttpServer>[0][number][] = [];
+  const awsServer = await startHttpServer(awsEndpoints, { port: options.awsPort ?? 0, name: 'AWS endpoint' });
+  let apiServer: LocalHttpServer | undefined;
+  let lambda: LocalLambdaRunner | undefined;
+  try {
+    const endpoints = {
+      AWS_ENDPOINT_URL_DYNAMODB: options.dynamoDbEndpoint,
+      AWS_ENDPOINT_URL_SFN: awsServer.url,
+      AWS_ENDPOINT_URL_SNS: awsServer.url,
+    };
+    lambda = new LocalLambdaRunner(model.functions, {
+      // Node 20 runs the handlers here on purpose (docs/decisions.md); the SDK's Node 22 notice is known.
+      baseEnvironment: { ...endpoints, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      ...(options.lambdaLog ? { log: options.lambdaLog } : {}),
+    });
+    const sns = LocalSns.fromStack(model.topics, model.subscriptions, { lambda });
+    const stepFunctions = new LocalStepFunctions({
+      stateMachines: model.stateMachines,
+      lambda,
+      sns,
+      dynamoDbEndpoint: options.dynamoDbEndpoint,
+      clock: createClock({ scale: options.timeScale ?? 1 }),
+    });
+    awsEndpoints.push(createStepFunctionsEndpoint(stepFunctions), createSnsEndpoint(sns));
+    apiServer = await startHttpServer([createApiGatewayEndpoint(model.apis, lambda, { credentials: localCredentials })], {
+      port: options.apiPort ?? 0,
+      name: 'API endpoint',
+    });
+
+    const runner = lambda;
+    const api = apiServer;
+    const doc = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
+    return {
+      model,
+      awsEndpoint: awsServer.url,
+      apiEndpoint: api.url,
+      dynamoDbEndpoint: options.dynamoDbEndpoint,
+      lambda: runner,
+      sns,
+      stepFunctions,
+      tableContext: (prefix = '') => {
+        const table = model.tables.find((t) => t.logicalId.startsWith(prefix));
+        if (!table) throw new Error(`the stack has no table whose logical id starts with '${prefix}'`);
+        return { doc, tableName: table.tableName };
+      },
+      clientEnvironment: () => ({
+        ...endpoints,
+        AWS_REGION: LOCAL_AWS.region,
+        AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+      }),
+      stop: async () => {
+        await stepFunctions.close();
+        await Promise.all([api.close(), awsServer.close(), runner.close()]);
+        dynamoDb.destroy();
+      },
+    };
+  } catch (error) {
+    await Promise.allSettled([apiServer?.close(), awsServer.close(), lambda?.close()]);
+    dynamoDb.destroy();
+    throw error;
+  }
+}
