@@ -1,19 +1,21 @@
 /**
- * `npm start`: the main job on one machine. Synthesizes the CDK app, starts
- * DynamoDB Local with data kept in .local-data/, creates the tables the
- * template declares, seeds the national data on first run, and prints the
- * coverage it reads back. Ctrl-C stops everything; no process is left behind.
+ * `npm start`: the stack on one machine. Synthesizes the CDK app, starts
+ * DynamoDB Local (data kept in .local-data/), runs the synthesized stack in the
+ * local cloud (tables, Lambda functions, state machines, SNS, REST APIs behind
+ * AWS-compatible endpoints), seeds the national data on first run, prints the
+ * coverage and where everything is, and serves until Ctrl-C. Stopping ends
+ * every process it started.
  */
 import { join } from 'node:path';
-import { GetCommand, PutCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { PROJECT_ROOT } from '../lib/app';
 import { generateSeed } from '../functions/seed/generate';
 import { loadDataSet } from '../functions/repository/seed-loader';
-import { synthesize } from './cloud-assembly';
+import { synthesize, DEFAULT_OUTDIR } from './cloud-assembly';
 import { formatCoverageSummary, summarizeCoverage } from './coverage-summary';
-import { createDynamoDbClient, ensureDynamoDbLocal, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
-import { ensureTables, tablesFromTemplate } from './tables';
-import { parseOptions } from './options';
+import { ensureDynamoDbLocal, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { parseOptions, usage } from './options';
+import { startLocalCloud, type LocalCloud } from './runtime/local-cloud';
 
 /** Marks a table as seeded, so a restart keeps the data (and any changes made to it). */
 const SEED_MARKER = { pk: 'SEED', sk: 'SEED' } as const;
@@ -21,15 +23,30 @@ const SEED_MARKER = { pk: 'SEED', sk: 'SEED' } as const;
 async function main(): Promise<void> {
   // Node 20 is supported on purpose (docs/decisions.md); the SDK's notice about Node 22 is known.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const options = parseOptions(process.argv.slice(2), process.env);
+  const options = parseOptions(process.argv.slice(2), process.env, PROJECT_ROOT);
+  if (options.help) {
+    console.log(usage());
+    return;
+  }
   const step = progress();
   let dynamoDb: DynamoDbLocal | undefined;
-  const stop = async (): Promise<void> => {
-    await dynamoDb?.stop();
-    dynamoDb = undefined;
-  };
-  process.once('SIGINT', () => void stop().then(() => process.exit(130)));
-  process.once('SIGTERM', () => void stop().then(() => process.exit(143)));
+  let cloud: LocalCloud | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await cloud?.stop();
+      await dynamoDb?.stop();
+    })());
+  // A signal at any moment — during seeding too — stops what has started, then exits.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.log(`\n${signal}: stopping …`);
+      void stop().then(() => {
+        console.log('Stopped; no process left running.');
+        process.exit(0);
+      });
+    });
+  }
 
   try {
     step.begin('Synthesizing the CDK app');
@@ -42,29 +59,33 @@ async function main(): Promise<void> {
 
     step.begin('Starting DynamoDB Local');
     dynamoDb = await startDynamoDbLocal(
-      { mode: 'disk', dbPath: join(PROJECT_ROOT, '.local-data', 'dynamodb') },
-      { port: options.dynamoDbPort },
+      options.dataDir ? { mode: 'disk', dbPath: join(options.dataDir, 'dynamodb') } : { mode: 'memory' },
+      options.dynamoDbPort === 0 ? {} : { port: options.dynamoDbPort },
     );
-    step.done(dynamoDb.endpoint);
+    step.done(`${dynamoDb.endpoint}${options.dataDir ? '' : ' (in memory)'}`);
 
-    step.begin('Creating tables from the template');
-    const client = createDynamoDbClient(dynamoDb.endpoint);
-    const tables = tablesFromTemplate(template);
-    const { created } = await ensureTables(client, tables);
-    step.done(`${tables.map((t) => t.tableName).join(', ')} (${created.length} new)`);
+    step.begin('Starting the local cloud');
+    cloud = await startLocalCloud({
+      outdir: DEFAULT_OUTDIR,
+      stackName: template.stackName,
+      dynamoDbEndpoint: dynamoDb.endpoint,
+      awsPort: options.awsPort,
+      apiPort: options.apiPort,
+      timeScale: options.timeScale,
+    });
+    const m = cloud.model;
+    step.done(
+      `${m.tables.length} table(s), ${m.functions.length} function(s), ${m.stateMachines.length} state machine(s), ${m.topics.length} topic(s), ${m.apis.length} API(s)`,
+    );
 
-    const table = tables[0];
-    if (!table) throw new Error('the template declares no DynamoDB table');
-    const ctx = { doc: DynamoDBDocumentClient.from(client), tableName: table.tableName };
-
+    const ctx = cloud.tableContext();
     const marker = await ctx.doc.send(new GetCommand({ TableName: ctx.tableName, Key: SEED_MARKER }));
     if (marker.Item) {
       step.begin('Seed data');
-      step.done(`kept from ${String(marker.Item.seededAt)} (delete .local-data/ to start afresh)`);
+      step.done(`kept from ${String(marker.Item.seededAt)} (delete ${options.dataDir ?? 'the data folder'} to start afresh)`);
     } else {
       step.begin('Seeding national data');
-      const seed = generateSeed();
-      const { items } = await loadDataSet(ctx, seed, {
+      const { items } = await loadDataSet(ctx, generateSeed(), {
         onProgress: ({ written, total }) => step.update(`${written}/${total} items`),
       });
       await ctx.doc.send(
@@ -77,10 +98,30 @@ async function main(): Promise<void> {
     const summary = await summarizeCoverage(ctx);
     step.done('');
     console.log(`\n${formatCoverageSummary(summary)}\n`);
-    client.destroy();
-  } finally {
+    console.log(describeEndpoints(cloud, options.timeScale));
+    console.log('\nReady. Press Ctrl-C to stop.');
+  } catch (error) {
     await stop();
+    throw error;
   }
+  // From here the servers keep the process alive until a signal stops it.
+}
+
+function describeEndpoints(cloud: LocalCloud, timeScale: number): string {
+  const env = cloud.clientEnvironment();
+  const apis = cloud.model.apis.map((api) => `  REST API ${api.name.padEnd(18)} ${cloud.apiEndpoint}/${api.stageName}/`);
+  return [
+    'Endpoints',
+    `  DynamoDB              ${cloud.dynamoDbEndpoint}`,
+    `  Step Functions, SNS   ${cloud.awsEndpoint}`,
+    ...apis,
+    `  time scale            ${timeScale}${timeScale < 1 ? ` (one declared hour lasts ${(3600 * timeScale).toFixed(1)} s)` : ''}`,
+    '',
+    'Point the AWS SDK or CLI at it:',
+    ...Object.entries(env).map(([name, value]) => `  export ${name}=${value}`),
+    `  aws --endpoint-url ${cloud.awsEndpoint} stepfunctions list-state-machines`,
+    '  (AWS CLI ≥ 2.13 and current SDKs read the AWS_ENDPOINT_URL_* variables; older CLIs need --endpoint-url)',
+  ].join('\n');
 }
 
 /** One line per step with its duration, so a newcomer sees where start-up time goes. */

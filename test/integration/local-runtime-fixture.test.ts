@@ -21,6 +21,7 @@ import { FIXTURE_OPS_EMAIL, FIXTURE_OPS_PHONE, FIXTURE_STACK_NAME, synthesizeFix
 import { projectTempDir } from '../support/project-temp-dir';
 import { testEnv } from '../support/test-env';
 import { eventually } from '../support/eventually';
+import { awsCli } from '../support/aws-cli';
 
 let outdir: string;
 let cloud: LocalCloud;
@@ -177,5 +178,39 @@ describe('the fixture stack in the local cloud', () => {
     );
     const delivered = cloud.sns.outbox({ messageId: published.MessageId! });
     expect(delivered.map((d) => d.channel)).toEqual(['sms']);
+  });
+
+  describe('through the AWS CLI v2, as AWS would answer', () => {
+    test('list-executions with a status filter lists the finished run', async () => {
+      const out = await awsCli(cloud.awsEndpoint, ['stepfunctions', 'list-executions', '--state-machine-arn', mainFlowArn, '--status-filter', 'SUCCEEDED']);
+      expect(out.code).toBe(0);
+      const names = (JSON.parse(out.stdout) as { executions: { name: string; status: string }[] }).executions.map((e) => e.name);
+      expect(names).toEqual(expect.arrayContaining(['run-1', 'run-1-again']));
+      expect(names).not.toContain('bad-kind');
+    });
+
+    test('describe-execution of an unknown execution fails with ExecutionDoesNotExist', async () => {
+      const unknown = mainFlowArn.replace(':stateMachine:', ':execution:') + ':never-started';
+      const out = await awsCli(cloud.awsEndpoint, ['stepfunctions', 'describe-execution', '--execution-arn', unknown]);
+      expect(out.code).toBe(254);
+      expect(out.stderr).toContain('(ExecutionDoesNotExist)');
+    });
+
+    test('send-task-success with a token that does not exist fails with TaskDoesNotExist', async () => {
+      const out = await awsCli(cloud.awsEndpoint, ['stepfunctions', 'send-task-success', '--task-token', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', '--task-output', '{}']);
+      expect(out.code).toBe(254);
+      expect(out.stderr).toMatch(/\((TaskDoesNotExist|InvalidToken)\)/);
+    });
+
+    test('sns publish delivers to the subscriptions the filter policy lets through', async () => {
+      const topicArn = cloud.model.topics[0]!.arn;
+      const out = await awsCli(cloud.awsEndpoint, [
+        'sns', 'publish', '--topic-arn', topicArn, '--message', 'from the CLI',
+        '--message-attributes', '{"severity":{"DataType":"String","StringValue":"high"}}',
+      ]);
+      expect(out.code).toBe(0);
+      const { MessageId } = JSON.parse(out.stdout) as { MessageId: string };
+      expect(cloud.sns.outbox({ messageId: MessageId }).map((d) => d.channel).sort()).toEqual(['email', 'sms']);
+    });
   });
 });

@@ -1,0 +1,108 @@
+/**
+ * The README's main job, as a newcomer runs it: `npm start` comes up, prints
+ * where everything is, serves AWS-compatible endpoints, and stops cleanly on
+ * Ctrl-C (SIGINT) with no process left behind. Run in memory on free ports so
+ * it never touches a developer's .local-data/ or running instance.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { CreateTopicCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PROJECT_ROOT } from '../../lib/app';
+import { LOCAL_AWS } from '../../local/runtime/contracts';
+import { awsCli } from '../support/aws-cli';
+import { eventually } from '../support/eventually';
+
+interface Started {
+  readonly child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+function startMain(args: readonly string[]): Started {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--in-memory', ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+function exported(output: string, name: string): string {
+  const value = new RegExp(`export ${name}=(\\S+)`).exec(output)?.[1];
+  if (!value) throw new Error(`npm start did not print ${name}:\n${output}`);
+  return value;
+}
+
+function javaProcessesOnPort(port: string): string[] {
+  const ps = execFileSync('ps', ['-eo', 'pid,stat,args'], { encoding: 'utf8' });
+  return ps.split('\n').filter((line) => line.includes('DynamoDBLocal.jar') && line.includes(`-port ${port}`) && !/\sZ/.test(line));
+}
+
+test('npm start comes up, serves the endpoints it prints, and stops cleanly on SIGINT', async () => {
+  const main = startMain(['--dynamodb-port=0', '--aws-port=0', '--api-port=0']);
+  try {
+    await eventually(() => main.output().includes('Ready. Press Ctrl-C to stop.') || main.child.exitCode !== null, {
+      timeoutMs: 150_000,
+      intervalMs: 200,
+    });
+    const output = main.output();
+    expect(output).toContain('Ready. Press Ctrl-C to stop.');
+    expect(output).toMatch(/territories\s+400 over 400 postcode ranges; 99,000 postcodes 01000–99999, 0 gaps, 0 overlaps/);
+
+    const awsEndpoint = exported(output, 'AWS_ENDPOINT_URL_SFN');
+    const dynamoDbEndpoint = exported(output, 'AWS_ENDPOINT_URL_DYNAMODB');
+    expect(exported(output, 'AWS_ENDPOINT_URL_SNS')).toBe(awsEndpoint);
+    const config = { region: LOCAL_AWS.region, credentials: LOCAL_AWS.credentials };
+
+    const tables = await new DynamoDBClient({ ...config, endpoint: dynamoDbEndpoint }).send(new ListTablesCommand({}));
+    expect(tables.TableNames).toEqual([expect.stringMatching(/^Tandem360-dev-DataTable/)]);
+    const machines = await new SFNClient({ ...config, endpoint: awsEndpoint }).send(new ListStateMachinesCommand({}));
+    expect(Array.isArray(machines.stateMachines)).toBe(true);
+    const sns = new SNSClient({ ...config, endpoint: awsEndpoint });
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'npm-start-check' }));
+    expect((await sns.send(new ListTopicsCommand({}))).Topics).toContainEqual({ TopicArn });
+
+    const cli = await awsCli(awsEndpoint, ['sns', 'list-topics']);
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toContain('npm-start-check');
+
+    main.child.kill('SIGINT');
+    expect(await main.exited).toBe(0);
+    expect(main.output()).toContain('Stopped; no process left running.');
+    const dynamoDbPort = new URL(dynamoDbEndpoint).port;
+    expect(javaProcessesOnPort(dynamoDbPort)).toEqual([]);
+  } finally {
+    if (main.child.exitCode === null) main.child.kill('SIGKILL');
+  }
+});
+
+test('a port that is taken gives a clear error naming it, and nothing is left running', async () => {
+  const blocker: Server = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const { port } = blocker.address() as AddressInfo;
+  try {
+    const main = startMain(['--dynamodb-port=0', `--aws-port=${port}`, '--api-port=0']);
+    expect(await main.exited).toBe(1);
+    expect(main.output()).toContain(`port ${port} on 127.0.0.1 is already in use`);
+    const dynamoDbPort = /Starting DynamoDB Local: http:\/\/127\.0\.0\.1:(\d+)/.exec(main.output())?.[1];
+    expect(dynamoDbPort).toBeDefined();
+    expect(javaProcessesOnPort(dynamoDbPort!)).toEqual([]);
+  } finally {
+    blocker.close();
+  }
+});
+
+test('an unknown option is refused with the usage text, before anything starts', async () => {
+  const main = startMain(['--dynamodb-prot=8000']);
+  expect(await main.exited).toBe(1);
+  expect(main.output()).toContain('unknown option --dynamodb-prot=8000');
+  expect(main.output()).toContain('Usage: npm start -- [options]');
+  expect(main.output()).not.toContain('Synthesizing');
+});
