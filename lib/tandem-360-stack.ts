@@ -1,5 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { StoreApi } from './api/store-api';
+import { CustomerRequestService } from './customer-request/customer-request-service';
 import { TandemTable } from './data/tandem-table';
 import type { StageConfig } from './stage-config';
 
@@ -13,6 +15,13 @@ export class Tandem360Stack extends Stack {
   constructor(scope: Construct, id: string, props: Tandem360StackProps) {
     super(scope, id, props);
     this.data = new TandemTable(this, 'Data', { retainData: props.config.retainData });
+    const storeApi = new StoreApi(this, 'StoreApi', { stageName: 'v1' });
+    new CustomerRequestService(this, 'CustomerRequests', {
+      table: this.data.table,
+      api: storeApi,
+      retainLogs: props.config.retainData,
+    });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'StoreApiUrl', { value: storeApi.api.url });
   }
 }

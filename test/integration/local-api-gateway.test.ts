@@ -1,10 +1,11 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { LOCAL_AWS, type LocalApiSpec } from '../../local/runtime/contracts';
 import { apiGatewayPath, createApiGatewayEndpoint, localCredentials } from '../../local/runtime/http/api-gateway';
 import { startHttpServer, type LocalHttpServer } from '../../local/runtime/http/server';
 import { LocalLambdaRunner } from '../../local/runtime/lambda';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { signedFetch, withoutHost } from '../support/signed-fetch';
 import { handlerSpec, synthesizeRuntimeFixture, type SynthesizedFixture } from '../fixtures/local-lambda/specs';
 
 /** What the fixture Worker answers to a proxy event. */
@@ -18,34 +19,6 @@ interface WorkerEcho {
   body: string | null;
 }
 
-type Credentials = { accessKeyId: string; secretAccessKey: string };
-
-/** Signs like an SDK client calling execute-api (SigV4 over method, path, query, headers and body). */
-async function signedFetch(
-  url: URL,
-  init: { method: string; body?: string; credentials?: Credentials; signingDate?: Date },
-): Promise<Response> {
-  const signer = new SignatureV4({ service: 'execute-api', region: LOCAL_AWS.region, credentials: init.credentials ?? LOCAL_AWS.credentials, sha256: Sha256 });
-  const signed = await signer.sign(
-    {
-      method: init.method,
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: { host: url.host, 'content-type': 'application/json' },
-      body: init.body,
-    },
-    init.signingDate ? { signingDate: init.signingDate } : {},
-  );
-  return fetch(url, { method: init.method, headers: withoutHost(signed.headers), ...(init.body !== undefined && { body: init.body }) });
-}
-
-/** fetch sets Host itself, to the value that was signed. */
-function withoutHost(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'host'));
-}
 
 describe('local API Gateway', () => {
   const gatewayLog: string[] = [];

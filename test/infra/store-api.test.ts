@@ -1,0 +1,49 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../../lib/app';
+
+const template = Template.fromStack(buildApp({ context: { stage: 'dev' } }).stack);
+
+describe('StoreApi', () => {
+  test('every store-system method requires IAM and validates its request', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as { Properties: Record<string, unknown> }[];
+    expect(methods.length).toBeGreaterThan(0);
+    for (const method of methods) {
+      expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
+      expect(method.Properties.RequestValidatorId).toBeDefined();
+    }
+  });
+
+  test('the stage is throttled, traced, and writes JSON access logs to a log group with a retention', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'v1',
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, MetricsEnabled: true })],
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+  });
+
+  test('the stack owns no account-wide API Gateway CloudWatch role', () => {
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+  });
+});
+
+describe('CustomerRequestService', () => {
+  test('GET /requests/{id} runs a function that may only read items and query the table itself', () => {
+    const fn = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('CustomerRequestsGetRequest'));
+    expect(fn).toBeDefined();
+    const policies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) => id.startsWith('CustomerRequestsGetRequest'));
+    const statements = policies.flatMap(([, p]) => (p.Properties as { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] } }).PolicyDocument.Statement);
+    const dynamo = statements.filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
+    expect(dynamo).toEqual([
+      expect.objectContaining({ Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DataTable/), 'Arn'] } }),
+    ]);
+  });
+
+  test('its environment names the table and the service', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^GET /requests'),
+      Environment: { Variables: { TABLE_NAME: { Ref: Match.stringLikeRegexp('^DataTable') }, POWERTOOLS_SERVICE_NAME: 'customer-request', POWERTOOLS_LOG_LEVEL: 'INFO' } },
+    });
+  });
+});
