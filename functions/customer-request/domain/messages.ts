@@ -1,0 +1,491 @@
+/**
+ * What the tandem reads about a customer request: one SMS (a single GSM-7
+ * segment with the essentials and, where an answer is needed, the decision link)
+ * and one email (every detail) per message kind, in German (default) or English.
+ */
+import type { Language, Unit } from '../../domain/model';
+
+// ---------------------------------------------------------------------------
+// GSM 03.38: what fits in one 160-character SMS segment
+// ---------------------------------------------------------------------------
+
+export const SMS_SEGMENT_LIMIT = 160;
+
+// The basic character set (the escape 0x1B is left out: it only introduces the extension table).
+const GSM7_BASIC = new Set(
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
+    '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
+);
+// The extension table: each of these is sent as escape + character, so it counts 2.
+const GSM7_EXTENSION = new Set('\f^{}\\[~]|€');
+
+/** Length in GSM-7 septets (extension characters count 2), or undefined if a character is not GSM-7. */
+export function gsm7Length(text: string): number | undefined {
+  let length = 0;
+  for (const c of text) {
+    if (GSM7_BASIC.has(c)) length += 1;
+    else if (GSM7_EXTENSION.has(c)) length += 2;
+    else return undefined;
+  }
+  return length;
+}
+
+// One non-GSM-7 character in a message switches the whole SMS to UCS-2 (70 characters), so these are replaced.
+const TRANSLITERATIONS: Readonly<Record<string, string>> = {
+  '„': '"', '“': '"', '”': '"', '‟': '"', '«': '"', '»': '"', '″': '"',
+  '‚': "'", '‘': "'", '’': "'", '‛': "'", '′': "'", '`': "'", '´': "'",
+  '–': '-', '—': '-', '‐': '-', '‑': '-', '‒': '-', '−': '-',
+  '…': '...', '×': 'x', '•': '-', '·': '-', '\t': ' ', '\u00a0': ' ', '\u202f': ' ', '\u2009': ' ',
+};
+
+/** Replaces every character outside GSM-7: typographic quotes and dashes by ASCII, accents dropped (ê → e), the rest '?'. */
+export function toGsm7(text: string): string {
+  let out = '';
+  for (const c of text) {
+    if (GSM7_BASIC.has(c) || GSM7_EXTENSION.has(c)) out += c;
+    else if (TRANSLITERATIONS[c] !== undefined) out += TRANSLITERATIONS[c];
+    else {
+      // NFKD splits ê into e + ◌̂ and ² into 2; keep the base if it is GSM-7.
+      const base = c.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+      out += base.length > 0 && gsm7Length(base) !== undefined ? base : '?';
+    }
+  }
+  return out;
+}
+
+/** A part the SMS may shorten (a customer or product name); plain strings (link, quantity, dates) are never shortened. */
+export interface ShrinkablePart {
+  readonly shrinkable: string;
+  /** Characters kept at least before the ellipsis. @default 6 */
+  readonly min?: number;
+}
+export type SmsPart = string | ShrinkablePart;
+
+const ELLIPSIS = '...';
+const DEFAULT_MIN_CHARS = 6;
+
+function shortened(chars: readonly string[], keep: number): string {
+  if (keep >= chars.length) return chars.join('');
+  return chars.slice(0, keep).join('').replace(/[\s,;:.\-/(]+$/, '') + ELLIPSIS;
+}
+
+/**
+ * Joins the parts into one GSM-7 segment. While too long, the longest shrinkable
+ * part loses a character (and gets '...'), so long names share the room fairly.
+ * Throws if the fixed parts alone cannot fit — a template or link that is too long is a bug, not input.
+ */
+export function fitSms(parts: readonly SmsPart[], limit: number = SMS_SEGMENT_LIMIT): string {
+  const pieces = parts.map((part) => {
+    if (typeof part === 'string') return { text: toGsm7(part), chars: undefined, keep: 0, min: 0 };
+    const chars = [...toGsm7(part.shrinkable.replace(/\s+/g, ' ').trim())];
+    return { text: chars.join(''), chars, keep: chars.length, min: part.min ?? DEFAULT_MIN_CHARS };
+  });
+  // toGsm7 leaves only GSM-7 characters, so every length is defined.
+  const lengthOf = (text: string): number => gsm7Length(text) ?? Infinity;
+  const lengths = pieces.map((p) => lengthOf(p.text));
+  let total = lengths.reduce((sum, n) => sum + n, 0);
+
+  while (total > limit) {
+    let longest = -1;
+    let runnerUp = 0;
+    pieces.forEach((piece, i) => {
+      if (piece.chars === undefined || piece.keep <= piece.min) return;
+      const length = lengths[i] ?? 0;
+      if (longest < 0 || length > (lengths[longest] ?? 0)) {
+        if (longest >= 0) runnerUp = Math.max(runnerUp, lengths[longest] ?? 0);
+        longest = i;
+      } else runnerUp = Math.max(runnerUp, length);
+    });
+    const piece = pieces[longest];
+    if (piece?.chars === undefined) {
+      throw new RangeError(`SMS cannot fit ${limit} GSM-7 characters even with every name shortened: ${pieces.map((p) => p.text).join('')}`);
+    }
+    // Cut half of what is still too long (or of the lead over the next name) at once: fewer rounds,
+    // still fair, and never too much, because even extension characters count only 2.
+    const lead = (lengths[longest] ?? 0) - runnerUp;
+    piece.keep -= Math.max(1, Math.min(Math.floor(Math.min(total - limit, lead) / 2), piece.keep - piece.min));
+    piece.text = shortened(piece.chars, piece.keep);
+    const length = lengthOf(piece.text);
+    total += length - (lengths[longest] ?? 0);
+    lengths[longest] = length;
+  }
+  // A shortened name before a full stop would read 'Gans küch....'.
+  return pieces.map((p) => p.text).join('').replace(/\.{4}/g, ELLIPSIS);
+}
+
+// ---------------------------------------------------------------------------
+// Formatting in the reader's language and time zone
+// ---------------------------------------------------------------------------
+
+export const MESSAGE_TIME_ZONE = 'Europe/Berlin';
+const WEEKDAYS: Record<Language, readonly string[]> = {
+  de: ['So', 'Mo', 'Di', 'Mi', 'Do', 'Fr', 'Sa'],
+  en: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'],
+};
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const berlinParts = new Intl.DateTimeFormat('en-US', {
+  timeZone: MESSAGE_TIME_ZONE,
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+function wallClock(time: string | Date): { year: number; month: number; day: number; hh: string; mm: string } {
+  const date = typeof time === 'string' ? new Date(time) : time;
+  if (Number.isNaN(date.getTime())) throw new RangeError(`not a date-time: ${String(time)}`);
+  const parts = berlinParts.formatToParts(date);
+  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
+  return { year: Number(part('year')), month: Number(part('month')), day: Number(part('day')), hh: part('hour'), mm: part('minute') };
+}
+
+/** `Sa 28.11. 08:00` / `Sat 28 Nov 08:00`, Berlin wall-clock time: short enough for an SMS, unambiguous within the 60 days a request may look ahead. */
+export function formatDateTime(time: string | Date, language: Language): string {
+  const { year, month, day, hh, mm } = wallClock(time);
+  const weekday = WEEKDAYS[language][new Date(Date.UTC(year, month - 1, day)).getUTCDay()] ?? '';
+  return language === 'de'
+    ? `${weekday} ${String(day).padStart(2, '0')}.${String(month).padStart(2, '0')}. ${hh}:${mm}`
+    : `${weekday} ${day} ${MONTHS_EN[month - 1] ?? ''} ${hh}:${mm}`;
+}
+
+/** `08:30`: answer deadlines are at most an SLA window (minutes to hours) away, so the time alone is clear. */
+export function formatTime(time: string | Date): string {
+  const { hh, mm } = wallClock(time);
+  return `${hh}:${mm}`;
+}
+
+const numberFormats: Record<Language, Intl.NumberFormat> = {
+  de: new Intl.NumberFormat('de-DE', { maximumFractionDigits: 3 }),
+  en: new Intl.NumberFormat('en-GB', { maximumFractionDigits: 3 }),
+};
+const UNIT_LABELS: Record<Language, Record<Unit, readonly [one: string, many: string]>> = {
+  de: { piece: ['Stk', 'Stk'], kg: ['kg', 'kg'], case: ['Kart.', 'Kart.'], litre: ['l', 'l'] },
+  en: { piece: ['pc', 'pcs'], kg: ['kg', 'kg'], case: ['case', 'cases'], litre: ['l', 'l'] },
+};
+
+/** `10 Stk`, `2,5 kg`, `1.000 Kart.` / `10 pcs`, `2.5 kg`, `1 case`. */
+export function formatQuantity(quantity: number, unit: Unit, language: Language): string {
+  const [one, many] = UNIT_LABELS[language][unit];
+  return `${numberFormats[language].format(quantity)} ${quantity === 1 ? one : many}`;
+}
+
+const kmFormats: Record<Language, Intl.NumberFormat> = {
+  de: new Intl.NumberFormat('de-DE', { maximumFractionDigits: 1 }),
+  en: new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 }),
+};
+const formatKm = (km: number, language: Language): string => `${kmFormats[language].format(km)} km`;
+
+// ---------------------------------------------------------------------------
+// Message kinds and their parameters
+// ---------------------------------------------------------------------------
+
+export const MESSAGE_KINDS = ['reserved', 'partial', 'decisionNeeded', 'reminder', 'handedToPartner', 'unfulfilled', 'sourced'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+export interface MessageLine {
+  readonly sku: string;
+  readonly productName: string;
+  readonly quantity: number;
+  readonly unit: Unit;
+}
+
+export interface MessageStore {
+  readonly name: string;
+  readonly city: string;
+  readonly street?: string;
+  readonly postcode?: string;
+  /** From the customer's home store. */
+  readonly distanceKm?: number;
+}
+
+interface RequestFacts {
+  readonly requestId: string;
+  readonly customerName: string;
+  /** Everything the customer asked for. */
+  readonly lines: readonly MessageLine[];
+  readonly neededBy: string;
+  readonly fulfilment: 'pickup' | 'delivery';
+  readonly note?: string;
+  /** For the greeting of the email. */
+  readonly recipientName?: string;
+}
+
+interface DecisionTask {
+  /** The short, single-use decision link. */
+  readonly link: string;
+  /** When the task passes on (to the partner, or to UNFULFILLED). */
+  readonly answerBy: string;
+  /** Who gets the task if this recipient does not answer; absent when no one does. */
+  readonly nextHolderName?: string;
+}
+
+export interface MessageParams {
+  reserved: RequestFacts & { readonly store: MessageStore; readonly reservedUntil?: string };
+  partial: RequestFacts & {
+    readonly store: MessageStore;
+    readonly reserved: readonly MessageLine[];
+    readonly missing: readonly MessageLine[];
+  };
+  decisionNeeded: RequestFacts &
+    DecisionTask & {
+      readonly missing: readonly MessageLine[];
+      /** What other stores could give, for the decider to weigh. */
+      readonly offers?: readonly { readonly store: MessageStore; readonly lines: readonly MessageLine[] }[];
+    };
+  reminder: RequestFacts & DecisionTask;
+  handedToPartner: RequestFacts & DecisionTask & { readonly fromName: string };
+  unfulfilled: RequestFacts & {
+    readonly reason: { readonly kind: 'timeout' } | { readonly kind: 'declined'; readonly text: string; readonly byName?: string };
+  };
+  sourced: RequestFacts & { readonly store: MessageStore; readonly decidedByName: string };
+}
+
+export interface RenderedMessage {
+  readonly sms: string;
+  readonly email: { readonly subject: string; readonly body: string };
+}
+
+// ---------------------------------------------------------------------------
+// Texts
+// ---------------------------------------------------------------------------
+
+interface Phrases {
+  readonly more: (n: number) => string;
+  readonly fulfilment: Record<'pickup' | 'delivery', string>;
+  readonly of: string;
+  readonly greeting: (name?: string) => string;
+  readonly labels: {
+    customer: string; neededBy: string; request: string; lines: string; store: string; note: string;
+    missing: string; reserved: string; offers: string; link: string; answerBy: string; reservedUntil: string;
+  };
+  readonly choices: readonly string[];
+  readonly afterDeadline: (next?: string) => string;
+  readonly signature: string;
+}
+
+const PHRASES: Record<Language, Phrases> = {
+  de: {
+    more: (n) => ` +${n} Pos.`,
+    fulfilment: { pickup: 'Abholung', delivery: 'Lieferung' },
+    of: 'von',
+    greeting: (name) => (name ? `Hallo ${name},` : 'Hallo,'),
+    labels: {
+      customer: 'Kunde', neededBy: 'Benötigt', request: 'Anfrage', lines: 'Positionen', store: 'Markt', note: 'Notiz',
+      missing: 'Es fehlen', reserved: 'Reserviert', offers: 'Bestand in anderen Märkten', link: 'Entscheiden',
+      answerBy: 'Antwort bis', reservedUntil: 'Reserviert bis',
+    },
+    choices: [
+      'Beschafft: Den Markt nennen, der die Ware hat; sie wird dort für den Kunden reserviert.',
+      'Alternative: Ein anderes Produkt (Artikel und Menge) anbieten.',
+      'Abgelehnt: Die Anfrage wird mit dem Grund geschlossen; beide im Tandem werden informiert.',
+    ],
+    afterDeadline: (next) =>
+      next ? `Ohne Antwort geht die Aufgabe dann an ${next}.` : 'Ohne Antwort gilt die Anfrage dann als nicht erfüllt.',
+    signature: 'Tandem 360',
+  },
+  en: {
+    more: (n) => ` +${n} more`,
+    fulfilment: { pickup: 'pickup', delivery: 'delivery' },
+    of: 'of',
+    greeting: (name) => (name ? `Hello ${name},` : 'Hello,'),
+    labels: {
+      customer: 'Customer', neededBy: 'Needed by', request: 'Request', lines: 'Lines', store: 'Store', note: 'Note',
+      missing: 'Missing', reserved: 'Reserved', offers: 'Stock in other stores', link: 'Decide', answerBy: 'Answer by',
+      reservedUntil: 'Reserved until',
+    },
+    choices: [
+      'Sourced: name the store that has the goods; they are reserved there for the customer.',
+      'Alternative: offer another product (SKU and quantity).',
+      'Declined: the request is closed with your reason; both partners are told.',
+    ],
+    afterDeadline: (next) => (next ? `Without an answer the task then goes to ${next}.` : 'Without an answer the request is then unfulfilled.'),
+    signature: 'Tandem 360',
+  },
+};
+
+const name = (text: string): ShrinkablePart => ({ shrinkable: text });
+
+/** `Großmarkt Düsseldorf` already names its city; `Großmarkt Nord, Hamburg` needs it added. */
+const storeLabel = (store: MessageStore): string => (store.name.includes(store.city) ? store.name : `${store.name}, ${store.city}`);
+
+/** The first line as SMS parts: quantity (never shortened), product name (shortenable), and how many more lines. */
+function firstLineParts(lines: readonly MessageLine[], language: Language, prefixQuantity = ''): SmsPart[] {
+  const [first] = lines;
+  if (!first) throw new RangeError('a message needs at least one line');
+  const more = lines.length > 1 ? PHRASES[language].more(lines.length - 1) : '';
+  return [`${prefixQuantity}${formatQuantity(first.quantity, first.unit, language)} `, name(first.productName), more];
+}
+
+/** `6 von 10 kg Lachs…` for the first missing line of a partial reservation. */
+function partialLineParts(params: MessageParams['partial'], language: Language): SmsPart[] {
+  const [first] = params.missing;
+  if (!first) throw new RangeError('a partial message needs at least one missing line');
+  const wanted = params.lines.find((l) => l.sku === first.sku);
+  const have = wanted ? wanted.quantity - first.quantity : 0;
+  const prefix = `${numberFormats[language].format(Math.round(have * 1000) / 1000)} ${PHRASES[language].of} `;
+  return firstLineParts([wanted ?? first, ...params.missing.slice(1)], language, prefix);
+}
+
+type SmsTemplate<K extends MessageKind> = (p: MessageParams[K], language: Language) => SmsPart[];
+
+// One template per line, so the kinds can be compared at a glance. Plain strings (quantities, dates,
+// the link) are kept whole; name(...) parts are what fitSms may shorten. A link always comes last.
+
+const SMS: Record<Language, { [K in MessageKind]: SmsTemplate<K> }> = {
+  de: {
+    reserved: (p, l) => ['Reserviert: ', ...firstLineParts(p.lines, l), ' für ', name(p.customerName), ' in ', name(storeLabel(p.store)), `. ${PHRASES.de.fulfilment[p.fulfilment]} ${formatDateTime(p.neededBy, l)}`],
+    partial: (p, l) => ['Teilweise reserviert: ', ...partialLineParts(p, l), ' für ', name(p.customerName), ' in ', name(storeLabel(p.store)), `. Benötigt ${formatDateTime(p.neededBy, l)}`],
+    decisionNeeded: (p, l) => [name(p.customerName), ' braucht ', ...firstLineParts(p.missing, l), ` bis ${formatDateTime(p.neededBy, l)}. Entscheiden bis ${formatTime(p.answerBy)}: ${p.link}`],
+    reminder: (p, l) => ['Erinnerung: ', name(p.customerName), ' wartet auf ', ...firstLineParts(p.lines, l), `, entscheiden bis ${formatTime(p.answerBy)}: ${p.link}`],
+    handedToPartner: (p, l) => ['Übernahme: ', name(p.customerName), ' braucht ', ...firstLineParts(p.lines, l), ` bis ${formatDateTime(p.neededBy, l)}. Entscheiden bis ${formatTime(p.answerBy)}: ${p.link}`],
+    unfulfilled: (p, l) => ['Nicht erfüllt: ', ...firstLineParts(p.lines, l), ' für ', name(p.customerName), `, benötigt ${formatDateTime(p.neededBy, l)}. `, ...(p.reason.kind === 'timeout' ? ['Keine Antwort in der Frist.'] : ['Abgelehnt: ', name(p.reason.text)])],
+    sourced: (p, l) => ['Beschafft: ', ...firstLineParts(p.lines, l), ' für ', name(p.customerName), ' in ', name(storeLabel(p.store)), `, benötigt ${formatDateTime(p.neededBy, l)}. Von `, name(p.decidedByName)],
+  },
+  en: {
+    reserved: (p, l) => ['Reserved: ', ...firstLineParts(p.lines, l), ' for ', name(p.customerName), ' at ', name(storeLabel(p.store)), `. ${p.fulfilment === 'pickup' ? 'Pickup' : 'Delivery'} ${formatDateTime(p.neededBy, l)}`],
+    partial: (p, l) => ['Partly reserved: ', ...partialLineParts(p, l), ' for ', name(p.customerName), ' at ', name(storeLabel(p.store)), `. Needed ${formatDateTime(p.neededBy, l)}`],
+    decisionNeeded: (p, l) => [name(p.customerName), ' needs ', ...firstLineParts(p.missing, l), ` by ${formatDateTime(p.neededBy, l)}. Decide by ${formatTime(p.answerBy)}: ${p.link}`],
+    reminder: (p, l) => ['Reminder: ', name(p.customerName), ' waits for ', ...firstLineParts(p.lines, l), `. Decide by ${formatTime(p.answerBy)}: ${p.link}`],
+    handedToPartner: (p, l) => ['Over to you: ', name(p.customerName), ' needs ', ...firstLineParts(p.lines, l), ` by ${formatDateTime(p.neededBy, l)}. Decide by ${formatTime(p.answerBy)}: ${p.link}`],
+    unfulfilled: (p, l) => ['Unfulfilled: ', ...firstLineParts(p.lines, l), ' for ', name(p.customerName), `, needed ${formatDateTime(p.neededBy, l)}. `, ...(p.reason.kind === 'timeout' ? ['No answer in time.'] : ['Declined: ', name(p.reason.text)])],
+    sourced: (p, l) => ['Sourced: ', ...firstLineParts(p.lines, l), ' for ', name(p.customerName), ' at ', name(storeLabel(p.store)), `, needed ${formatDateTime(p.neededBy, l)}. By `, name(p.decidedByName)],
+  },
+};
+
+interface EmailText {
+  readonly subject: string;
+  /** What happened, first thing in the body. */
+  readonly lead: string;
+  /** Sections after the request facts. */
+  readonly sections: readonly string[];
+}
+type EmailTemplate<K extends MessageKind> = (p: MessageParams[K], language: Language) => EmailText;
+
+const lineList = (lines: readonly MessageLine[], language: Language): string =>
+  lines.map((l) => `- ${formatQuantity(l.quantity, l.unit, language)} ${l.productName} (${l.sku})`).join('\n');
+
+function storeBlock(store: MessageStore, language: Language): string {
+  const address = [store.street, [store.postcode, store.city].filter(Boolean).join(' ')].filter(Boolean).join(', ');
+  const distance = store.distanceKm === undefined ? '' : ` (${formatKm(store.distanceKm, language)})`;
+  return `${PHRASES[language].labels.store}: ${store.name}, ${address}${distance}`;
+}
+
+function decisionBlock(task: DecisionTask, language: Language): string {
+  const { labels, choices, afterDeadline } = PHRASES[language];
+  return [
+    `${labels.link}: ${task.link}`,
+    ...choices.map((c) => `- ${c}`),
+    `${labels.answerBy} ${formatDateTime(task.answerBy, language)}. ${afterDeadline(task.nextHolderName)}`,
+  ].join('\n');
+}
+
+const EMAIL: Record<Language, { [K in MessageKind]: EmailTemplate<K> }> = {
+  de: {
+    reserved: (p, l) => ({
+      subject: `Reserviert für ${p.customerName}: ${p.store.name}`,
+      lead: `Die Ware für ${p.customerName} ist vollständig reserviert.`,
+      sections: [storeBlock(p.store, l), ...(p.reservedUntil ? [`${PHRASES.de.labels.reservedUntil}: ${formatDateTime(p.reservedUntil, l)}`] : [])],
+    }),
+    partial: (p, l) => ({
+      subject: `Teilweise reserviert für ${p.customerName}`,
+      lead: `Für ${p.customerName} ist nur ein Teil der Ware reserviert.`,
+      sections: [storeBlock(p.store, l), `${PHRASES.de.labels.reserved}:\n${lineList(p.reserved, l)}`, `${PHRASES.de.labels.missing}:\n${lineList(p.missing, l)}`],
+    }),
+    decisionNeeded: (p, l) => ({
+      subject: `Entscheidung nötig: ${p.customerName}, bis ${formatTime(p.answerBy)}`,
+      lead: `Für ${p.customerName} fehlt Ware. Bitte entscheiden, wie es weitergeht.`,
+      sections: [`${PHRASES.de.labels.missing}:\n${lineList(p.missing, l)}`, ...offerSections(p.offers, l), decisionBlock(p, l)],
+    }),
+    reminder: (p, l) => ({
+      subject: `Erinnerung: Entscheidung für ${p.customerName} bis ${formatTime(p.answerBy)}`,
+      lead: `Die Entscheidung für ${p.customerName} steht noch aus.`,
+      sections: [decisionBlock(p, l)],
+    }),
+    handedToPartner: (p, l) => ({
+      subject: `Übernommen von ${p.fromName}: Entscheidung für ${p.customerName}`,
+      lead: `${p.fromName} hat nicht rechtzeitig geantwortet; die Entscheidung für ${p.customerName} liegt jetzt bei dir.`,
+      sections: [decisionBlock(p, l)],
+    }),
+    unfulfilled: (p) => ({
+      subject: `Nicht erfüllt: Anfrage von ${p.customerName}`,
+      lead:
+        p.reason.kind === 'timeout'
+          ? `Die Anfrage von ${p.customerName} ist nicht erfüllt: Bis zur Frist kam keine Entscheidung.`
+          : `Die Anfrage von ${p.customerName} wurde${p.reason.byName ? ` von ${p.reason.byName}` : ''} abgelehnt. Grund: ${p.reason.text}`,
+      sections: ['Bitte den Kunden informieren.'],
+    }),
+    sourced: (p, l) => ({
+      subject: `Beschafft für ${p.customerName}: ${p.store.name}`,
+      lead: `${p.decidedByName} hat die Ware für ${p.customerName} beschafft; sie ist dort reserviert.`,
+      sections: [storeBlock(p.store, l)],
+    }),
+  },
+  en: {
+    reserved: (p, l) => ({
+      subject: `Reserved for ${p.customerName}: ${p.store.name}`,
+      lead: `The goods for ${p.customerName} are fully reserved.`,
+      sections: [storeBlock(p.store, l), ...(p.reservedUntil ? [`${PHRASES.en.labels.reservedUntil}: ${formatDateTime(p.reservedUntil, l)}`] : [])],
+    }),
+    partial: (p, l) => ({
+      subject: `Partly reserved for ${p.customerName}`,
+      lead: `Only part of the goods for ${p.customerName} is reserved.`,
+      sections: [storeBlock(p.store, l), `${PHRASES.en.labels.reserved}:\n${lineList(p.reserved, l)}`, `${PHRASES.en.labels.missing}:\n${lineList(p.missing, l)}`],
+    }),
+    decisionNeeded: (p, l) => ({
+      subject: `Decision needed: ${p.customerName}, by ${formatTime(p.answerBy)}`,
+      lead: `Goods are missing for ${p.customerName}. Please decide how to proceed.`,
+      sections: [`${PHRASES.en.labels.missing}:\n${lineList(p.missing, l)}`, ...offerSections(p.offers, l), decisionBlock(p, l)],
+    }),
+    reminder: (p, l) => ({
+      subject: `Reminder: decision for ${p.customerName} by ${formatTime(p.answerBy)}`,
+      lead: `The decision for ${p.customerName} is still open.`,
+      sections: [decisionBlock(p, l)],
+    }),
+    handedToPartner: (p, l) => ({
+      subject: `Taken over from ${p.fromName}: decision for ${p.customerName}`,
+      lead: `${p.fromName} did not answer in time; the decision for ${p.customerName} is now yours.`,
+      sections: [decisionBlock(p, l)],
+    }),
+    unfulfilled: (p) => ({
+      subject: `Unfulfilled: request of ${p.customerName}`,
+      lead:
+        p.reason.kind === 'timeout'
+          ? `The request of ${p.customerName} is unfulfilled: no decision came in time.`
+          : `The request of ${p.customerName} was declined${p.reason.byName ? ` by ${p.reason.byName}` : ''}. Reason: ${p.reason.text}`,
+      sections: ['Please tell the customer.'],
+    }),
+    sourced: (p, l) => ({
+      subject: `Sourced for ${p.customerName}: ${p.store.name}`,
+      lead: `${p.decidedByName} sourced the goods for ${p.customerName}; they are reserved there.`,
+      sections: [storeBlock(p.store, l)],
+    }),
+  },
+};
+
+function offerSections(offers: MessageParams['decisionNeeded']['offers'], language: Language): string[] {
+  if (!offers || offers.length === 0) return [];
+  const blocks = offers.map((o) => `${storeBlock(o.store, language)}\n${lineList(o.lines, language)}`);
+  return [`${PHRASES[language].labels.offers}:\n${blocks.join('\n')}`];
+}
+
+function emailBody(facts: RequestFacts, text: EmailText, language: Language): string {
+  const { labels, greeting, fulfilment, signature } = PHRASES[language];
+  const note = facts.note?.trim();
+  const factsBlock = [
+    `${labels.customer}: ${facts.customerName}`,
+    `${labels.neededBy}: ${formatDateTime(facts.neededBy, language)} (${fulfilment[facts.fulfilment]})`,
+    `${labels.request}: ${facts.requestId}`,
+    `${labels.lines}:\n${lineList(facts.lines, language)}`,
+    ...(note ? [`${labels.note}: ${note}`] : []),
+  ].join('\n');
+  return [greeting(facts.recipientName), text.lead, factsBlock, ...text.sections, signature].join('\n\n') + '\n';
+}
+
+/** The SMS and email of one kind for one recipient's language. */
+export function renderMessage<K extends MessageKind>(kind: K, params: MessageParams[K], language: Language = 'de'): RenderedMessage {
+  const sms = fitSms((SMS[language][kind] as SmsTemplate<K>)(params, language));
+  const text = (EMAIL[language][kind] as EmailTemplate<K>)(params, language);
+  return { sms, email: { subject: text.subject, body: emailBody(params, text, language) } };
+}

@@ -1,0 +1,230 @@
+/**
+ * The published contract of the store-system API (docs/openapi.json), built from
+ * the same zod schemas the handlers validate with, so the two cannot drift.
+ * `scripts/write-openapi.ts` writes it; a unit test fails when the file is stale.
+ */
+import { z } from 'zod';
+import {
+  auditEventSchema,
+  CHANNELS,
+  customerIdSchema,
+  decisionRecordSchema,
+  personIdSchema,
+  REQUEST_STATUSES,
+  ROLES,
+  skuSchema,
+  storeIdSchema,
+  territoryIdSchema,
+  isoDateTimeSchema,
+} from '../../domain/model';
+import { DECISION_OUTCOMES, DECISION_REF_PATTERN, decisionSchema } from './decision';
+import { MESSAGE_KINDS } from './messages';
+import { stockFeedSchema } from './stock-feed';
+import { customerRequestSubmissionSchema, requestIdSchema, submissionLineSchema, type CustomerRequestSubmissionInput } from './submission';
+
+// ---------------------------------------------------------------------------
+// Response bodies: defined here because only the API needs them as schemas.
+// ---------------------------------------------------------------------------
+
+export const requestAcceptedSchema = z
+  .object({
+    requestId: requestIdSchema,
+    status: z.enum(REQUEST_STATUSES),
+    statusUrl: z.string().describe('Where to follow the request: GET /requests/{id}.'),
+  })
+  .describe('202 for a new request, 200 with the existing request for a repeated identical submission.');
+
+export const problemSchema = z
+  .object({
+    message: z.string(),
+    problems: z
+      .array(z.object({ field: z.string().describe('Dotted path of the field, e.g. lines.0.quantity.'), problem: z.string() }))
+      .optional(),
+  })
+  .describe('What was wrong, in words a person can act on.');
+
+export const requestStatusViewSchema = z
+  .object({
+    requestId: requestIdSchema,
+    customerId: customerIdSchema.optional(),
+    territoryId: territoryIdSchema.optional(),
+    status: z.enum(REQUEST_STATUSES),
+    storeId: storeIdSchema.optional().describe('The store the goods are reserved at, once chosen.'),
+    lines: z.array(submissionLineSchema),
+    reserved: z.array(submissionLineSchema).describe('What is reserved (all lines, part of them, or none).'),
+    notifications: z.array(
+      z.object({
+        personId: personIdSchema,
+        role: z.enum(ROLES),
+        channel: z.enum(CHANNELS),
+        kind: z.enum(MESSAGE_KINDS),
+        at: isoDateTimeSchema,
+      }),
+    ),
+    decision: decisionRecordSchema.optional(),
+    timeline: z.array(auditEventSchema).describe('One audit event per workflow step, oldest first.'),
+  })
+  .describe('Everything known about a customer request.');
+
+export const stockFeedResultSchema = z.object({
+  storeId: storeIdSchema,
+  applied: z.number().int().min(0).describe('Levels that were newer than the stored ones.'),
+  stale: z.number().int().min(0).describe('Levels not newer than the stored ones, ignored.'),
+  shortfalls: z
+    .array(z.object({ sku: skuSchema, shortfall: z.number().int().positive() }))
+    .describe('Products whose count no longer covers their reservations.'),
+});
+
+export const decisionAcceptedSchema = z.object({
+  requestId: requestIdSchema,
+  outcome: z.enum(DECISION_OUTCOMES),
+});
+
+/** The story's request (geese for a Düsseldorf restaurant); a unit test parses it with the real parser. */
+export const SUBMISSION_EXAMPLE: CustomerRequestSubmissionInput = {
+  requestId: 'S002-20261127-0042',
+  customerId: 'C000475',
+  lines: [{ sku: 'GEF-0001', quantity: 10, unit: 'piece' }],
+  neededBy: '2026-11-28T08:00:00+01:00',
+  fulfilment: 'pickup',
+  note: 'Gänse für die Weihnachtsfeier am Samstag',
+};
+
+// ---------------------------------------------------------------------------
+// The document
+// ---------------------------------------------------------------------------
+
+type JsonSchema = Record<string, unknown>;
+
+/** Requests are described as the client writes them (before trimming), responses as the server writes them. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const converted = z.toJSONSchema(schema, { io, target: 'draft-2020-12' }) as JsonSchema;
+  delete converted.$schema; // OpenAPI 3.1 already fixes the dialect
+  return converted;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object, extra: object = {}) => ({ content: { 'application/json': { schema, ...extra } } });
+const response = (description: string, schemaName = 'Problem') => ({ description, ...json(ref(schemaName)) });
+const SIGV4 = [{ sigv4: [] }];
+
+/** Path parameters carry the same pattern as the schema of the id they name. */
+function patternOf(schema: z.ZodType): string {
+  const { pattern } = jsonSchema(schema, 'input');
+  if (typeof pattern !== 'string') throw new Error('the id schema has no pattern');
+  return pattern;
+}
+
+const pathParameter = (name: string, pattern: string, description: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema: { type: 'string', pattern },
+});
+
+export function buildOpenApiDocument(): JsonSchema {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Tandem 360 store-system API',
+      version: '1.0.0',
+      description:
+        'Customer requests and stock feeds from the wholesale stores, and the decision endpoint behind the links in ' +
+        'tandem notifications. Generated from the zod schemas in functions/customer-request/domain by ' +
+        '`npx tsx scripts/write-openapi.ts`; do not edit by hand.',
+    },
+    paths: {
+      '/requests': {
+        post: {
+          operationId: 'submitCustomerRequest',
+          summary: 'A customer needs products by a date',
+          description:
+            'Starts the CustomerRequest workflow; the execution name is derived from requestId, so a retried ' +
+            'submission never starts a second one. Rules the schema cannot express: neededBy in the future and at ' +
+            'most 60 days ahead; exactly one of customerId or prospect; whole quantities for piece and case; each SKU once.',
+          security: SIGV4,
+          requestBody: { required: true, ...json(ref('CustomerRequestSubmission'), { example: SUBMISSION_EXAMPLE }) },
+          responses: {
+            '202': response('Accepted: the workflow has started.', 'RequestAccepted'),
+            '200': response('The same requestId with the same body was submitted before: the existing request.', 'RequestAccepted'),
+            '400': response('The body is not valid JSON or breaks a rule; `problems` names each field.'),
+            '403': response('Missing or invalid SigV4 signature.'),
+            '409': response('The same requestId was submitted before with a different body.'),
+          },
+        },
+      },
+      '/requests/{id}': {
+        get: {
+          operationId: 'getCustomerRequest',
+          summary: 'Status, chosen store, reservations, notifications, decision and timeline of a request',
+          security: SIGV4,
+          parameters: [pathParameter('id', patternOf(requestIdSchema), 'The requestId.')],
+          responses: {
+            '200': response('The request.', 'RequestStatusView'),
+            '403': response('Missing or invalid SigV4 signature.'),
+            '404': response('No request with this id.'),
+          },
+        },
+      },
+      '/stores/{storeId}/stock': {
+        post: {
+          operationId: 'postStockFeed',
+          summary: "A batch of a store's counted stock levels",
+          description:
+            'Out-of-order or repeated batches never move stock backwards: per SKU the newest count wins, and ' +
+            'reservations are kept. countedAt may be at most 5 minutes ahead of the receiving clock.',
+          security: SIGV4,
+          parameters: [pathParameter('storeId', patternOf(storeIdSchema), 'The store that counted.')],
+          requestBody: { required: true, ...json(ref('StockFeed')) },
+          responses: {
+            '200': response('Applied; stale levels are counted, not rejected.', 'StockFeedResult'),
+            '400': response('The body breaks a rule; `problems` names each field.'),
+            '403': response('Missing or invalid SigV4 signature.'),
+            '404': response('No store with this id.'),
+          },
+        },
+      },
+      '/tasks/{ref}/decision': {
+        post: {
+          operationId: 'decideTask',
+          summary: 'Answer an escalated request from the link in a notification',
+          description:
+            'No SigV4: the unguessable, single-use reference (128 random bits) in the path is the authority. ' +
+            'It expires with its task and stops working when the task passes to the partner.',
+          security: [],
+          parameters: [pathParameter('ref', DECISION_REF_PATTERN.source, 'The 22-character decision reference from the link.')],
+          requestBody: { required: true, ...json(ref('Decision')) },
+          responses: {
+            '200': response('The decision is recorded and the workflow continues.', 'DecisionAccepted'),
+            '400': response('The body breaks a rule; `problems` names each field.'),
+            '404': response('No task with this reference.'),
+            '410': response('The reference was used already or its task has expired or passed on.'),
+          },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        sigv4: {
+          type: 'apiKey',
+          name: 'Authorization',
+          in: 'header',
+          description: 'AWS Signature Version 4 (API Gateway IAM authorization) with the store system\'s credentials.',
+          'x-amazon-apigateway-authtype': 'awsSigv4',
+        },
+      },
+      schemas: {
+        CustomerRequestSubmission: jsonSchema(customerRequestSubmissionSchema, 'input'),
+        StockFeed: jsonSchema(stockFeedSchema, 'input'),
+        Decision: jsonSchema(decisionSchema, 'input'),
+        RequestAccepted: jsonSchema(requestAcceptedSchema, 'output'),
+        RequestStatusView: jsonSchema(requestStatusViewSchema, 'output'),
+        StockFeedResult: jsonSchema(stockFeedResultSchema, 'output'),
+        DecisionAccepted: jsonSchema(decisionAcceptedSchema, 'output'),
+        Problem: jsonSchema(problemSchema, 'output'),
+      },
+    },
+  };
+}
+
