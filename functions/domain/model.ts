@@ -136,17 +136,19 @@ export const productSchema = z.object({
 export type Product = z.infer<typeof productSchema>;
 
 const quantitySchema = z.number().int('must be a whole number').min(0, 'must not be negative');
-export const stockLevelSchema = z
-  .object({
-    storeId: storeIdSchema,
-    sku: skuSchema,
-    /** Units on hand at the last count. */
-    available: quantitySchema,
-    /** Units promised to requests and not yet picked up; never more than available. */
-    reserved: quantitySchema,
-    countedAt: isoDateTimeSchema,
-  })
-  .refine((s) => s.reserved <= s.available, { message: 'must not exceed available', path: ['reserved'] });
+export const stockLevelSchema = z.object({
+  storeId: storeIdSchema,
+  sku: skuSchema,
+  /** Units on hand at the last count (reserved goods are still on the shelf, so they are counted too). */
+  available: quantitySchema,
+  /**
+   * Units promised to requests and not yet picked up. A new count may come out
+   * below it (goods spoiled or sold); the reservations are kept and the
+   * difference is a shortfall, so nothing more can be reserved until stock returns.
+   */
+  reserved: quantitySchema,
+  countedAt: isoDateTimeSchema,
+});
 export type StockLevel = z.infer<typeof stockLevelSchema>;
 
 /** A store's neighbour, precomputed so that "nearest stores" is one query. */

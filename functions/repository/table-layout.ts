@@ -125,7 +125,8 @@ export function productItem(input: Product): Item {
 
 export function stockItem(input: StockLevel): Item {
   const s = validate(stockLevelSchema, input, `stock ${label(input, 'storeId')}/${label(input, 'sku')}`);
-  return { ...key.stock(s.storeId, s.sku), entity: 'StockLevel', ...s };
+  // UTC milliseconds, so that "is this count newer?" is a string comparison in a condition expression.
+  return { ...key.stock(s.storeId, s.sku), entity: 'StockLevel', ...s, countedAt: toUtc(s.countedAt) };
 }
 
 export function requestItem(input: CustomerRequestRecord): Item {

@@ -21,6 +21,7 @@ export interface CustomerRequestServiceProps {
  */
 export class CustomerRequestService extends Construct {
   public readonly getRequest: TandemFunction;
+  public readonly stockFeed: TandemFunction;
 
   constructor(scope: Construct, id: string, props: CustomerRequestServiceProps) {
     super(scope, id);
@@ -42,6 +43,28 @@ export class CustomerRequestService extends Construct {
     const requests = props.api.api.root.addResource('requests');
     props.api.addIamRoute(requests.addResource('{id}'), 'GET', new LambdaIntegration(this.getRequest.fn), {
       requestParameters: { 'method.request.path.id': true },
+    });
+
+    this.stockFeed = new TandemFunction(this, 'StockFeed', {
+      entry: join(FUNCTIONS_DIR, 'stock-feed.ts'),
+      description: 'POST /stores/{storeId}/stock: apply a store system\'s stock counts, newest count wins',
+      serviceName: 'customer-request',
+      timeout: Duration.seconds(20),
+      environment: { TABLE_NAME: props.table.tableName },
+      invocation: { kind: 'sync', caller: 'API Gateway (POST /stores/{storeId}/stock)' },
+      ...(props.retainLogs === undefined ? {} : { retainLogs: props.retainLogs }),
+    });
+    // Reads the store and the catalogue, writes stock levels: only items in store and product partitions.
+    this.stockFeed.role.addToPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+        resources: [props.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STORE#*', 'PRODUCT#*'] } },
+      }),
+    );
+    const store = props.api.api.root.addResource('stores').addResource('{storeId}');
+    props.api.addIamRoute(store.addResource('stock'), 'POST', new LambdaIntegration(this.stockFeed.fn), {
+      requestParameters: { 'method.request.path.storeId': true },
     });
   }
 }

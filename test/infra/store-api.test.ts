@@ -46,4 +46,22 @@ describe('CustomerRequestService', () => {
       Environment: { Variables: { TABLE_NAME: { Ref: Match.stringLikeRegexp('^DataTable') }, POWERTOOLS_SERVICE_NAME: 'customer-request', POWERTOOLS_LOG_LEVEL: 'INFO' } },
     });
   });
+
+  test('the stock feed may only touch store and product items of the table', () => {
+    const policies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) => id.startsWith('CustomerRequestsStockFeed'));
+    const statements = policies.flatMap(([, p]) => (p.Properties as { PolicyDocument: { Statement: Record<string, unknown>[] } }).PolicyDocument.Statement);
+    expect(statements.filter((s) => JSON.stringify(s.Action).includes('dynamodb:'))).toEqual([
+      expect.objectContaining({
+        Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DataTable/), 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STORE#*', 'PRODUCT#*'] } },
+      }),
+    ]);
+  });
+
+  test('the routes are the ones the OpenAPI document publishes, each behind IAM', () => {
+    const resources = template.findResources('AWS::ApiGateway::Resource');
+    const parts = Object.values(resources).map((r) => (r.Properties as { PathPart: string }).PathPart);
+    expect(parts).toEqual(expect.arrayContaining(['requests', '{id}', 'stores', '{storeId}', 'stock']));
+  });
 });
