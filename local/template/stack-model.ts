@@ -101,6 +101,7 @@ function toSubscription(resolver: IntrinsicResolver, id: string, resource: Templ
   const props = resource.Properties ?? {};
   const filterPolicy = resolver.resolve(props.FilterPolicy, `${id}.FilterPolicy`);
   const scope = props.FilterPolicyScope as LocalSubscriptionSpec['filterPolicyScope'] | undefined;
+  const raw = resolver.resolve(props.RawMessageDelivery, `${id}.RawMessageDelivery`);
   return {
     logicalId: id,
     topicArn: resolver.resolveString(props.TopicArn, `${id}.TopicArn`),
@@ -108,9 +109,7 @@ function toSubscription(resolver: IntrinsicResolver, id: string, resource: Templ
     endpoint: resolver.resolveString(props.Endpoint, `${id}.Endpoint`),
     ...(filterPolicy === undefined ? {} : { filterPolicy: filterPolicy as Record<string, unknown> }),
     ...(scope ? { filterPolicyScope: scope } : {}),
-    ...(props.RawMessageDelivery === undefined
-      ? {}
-      : { rawMessageDelivery: resolver.resolve(props.RawMessageDelivery, `${id}.RawMessageDelivery`) === true || props.RawMessageDelivery === 'true' }),
+    ...(raw === undefined ? {} : { rawMessageDelivery: raw === true || raw === 'true' }),
   };
 }
 
