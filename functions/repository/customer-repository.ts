@@ -1,4 +1,6 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../domain/errors';
 import type { Customer } from '../domain/model';
 import type { CustomerRepository } from '../domain/ports';
 import { queryAll, type TableContext } from './document-client';
@@ -15,6 +17,20 @@ export class DynamoCustomerRepository implements CustomerRepository {
   async putCustomer(customer: Customer): Promise<void> {
     // Validation happens in customerItem, before anything is sent.
     await this.ctx.doc.send(new PutCommand({ TableName: this.ctx.tableName, Item: customerItem(customer) }));
+  }
+
+  /** Creates the customer unless one with the id exists (then a ConflictError); used for new prospects. */
+  async createCustomer(customer: Customer): Promise<void> {
+    try {
+      await this.ctx.doc.send(
+        new PutCommand({ TableName: this.ctx.tableName, Item: customerItem(customer), ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new ConflictError(`customer ${customer.customerId} already exists`, { cause: error });
+      }
+      throw error;
+    }
   }
 
   async customersInTerritory(territoryId: string): Promise<Customer[]> {

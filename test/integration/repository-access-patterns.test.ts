@@ -103,6 +103,13 @@ describe('customers', () => {
     expect(inTerritory.map((c) => c.customerId).sort()).toEqual(expected);
   });
 
+  test('createCustomer records a new customer once; a second create with the same id is a ConflictError', async () => {
+    const prospect = { ...seed.customers[0]!, customerId: 'C912345', name: 'Imbiss am Hafen', lifecycle: 'prospect' as const };
+    await customers.createCustomer(prospect);
+    await expect(customers.createCustomer({ ...prospect, name: 'Someone else' })).rejects.toThrow(ConflictError);
+    expect((await customers.getCustomer('C912345'))?.name).toBe('Imbiss am Hafen');
+  });
+
   test('a customer with a malformed postcode is refused and nothing is written', async () => {
     const valid = seed.customers[0]!;
     const broken = { ...valid, customerId: 'C999999', address: { ...valid.address, postcode: '123' } };
