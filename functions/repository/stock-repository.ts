@@ -33,7 +33,9 @@ export class DynamoStockRepository implements StockRepository {
    * Records a stock count if it is newer than the stored one: the newest count
    * wins whatever order batches arrive in, and `reserved` is never touched, so
    * reservations made since the count are kept. One conditional update: two
-   * feeds racing cannot move stock backwards.
+   * feeds racing cannot move stock backwards. The derived `free` (available −
+   * reserved) is recomputed in the same update from the item's current
+   * `reserved`, so it stays exact even when a reservation lands just before.
    */
   async applyCount(storeId: string, sku: string, available: number, countedAt: string): Promise<CountOutcome> {
     const at = toUtc(countedAt);
@@ -44,7 +46,9 @@ export class DynamoStockRepository implements StockRepository {
           Key: key.stock(storeId, sku),
           ConditionExpression: 'attribute_not_exists(countedAt) OR countedAt < :at',
           UpdateExpression:
-            'SET available = :available, countedAt = :at, reserved = if_not_exists(reserved, :zero), storeId = :store, sku = :sku, entity = :entity',
+            'SET available = :available, countedAt = :at, reserved = if_not_exists(reserved, :zero), ' +
+            '#free = :available - if_not_exists(reserved, :zero), storeId = :store, sku = :sku, entity = :entity',
+          ExpressionAttributeNames: { '#free': 'free' },
           ExpressionAttributeValues: {
             ':available': available,
             ':at': at,

@@ -32,7 +32,7 @@ import { ValidationError } from '../domain/errors';
 export const INDEX = { byParent: 'gsi1', byCustomer: 'gsi2', byStatus: 'gsi3' } as const;
 
 /** Attributes that belong to the storage layout, not to the entity. */
-const LAYOUT_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity', 'expiresAt'];
+const LAYOUT_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity', 'expiresAt', 'free'];
 
 export type Item = Record<string, unknown> & { pk: string; sk: string; entity: string };
 
@@ -54,6 +54,8 @@ export const key = {
   request: (requestId: string) => ({ pk: `REQUEST#${requestId}`, sk: 'REQUEST' }),
   decision: (requestId: string, decidedAt: string) => ({ pk: `REQUEST#${requestId}`, sk: `DECISION#${decidedAt}` }),
   audit: (requestId: string, at: string, step: string) => ({ pk: `REQUEST#${requestId}`, sk: `EVENT#${at}#${step}` }),
+  /** The stock a request holds: one record per request, written in the same transaction as the stock updates. */
+  reservation: (requestId: string) => ({ pk: `REQUEST#${requestId}`, sk: 'RESERVATION' }),
   /** Sort key of a request in the time-ordered indexes; UTC milliseconds so text order is time order. */
   requestTime: (createdAt: string, requestId: string) => `REQUEST#${toUtc(createdAt)}#${requestId}`,
 } as const;
@@ -126,7 +128,16 @@ export function productItem(input: Product): Item {
 export function stockItem(input: StockLevel): Item {
   const s = validate(stockLevelSchema, input, `stock ${label(input, 'storeId')}/${label(input, 'sku')}`);
   // UTC milliseconds, so that "is this count newer?" is a string comparison in a condition expression.
-  return { ...key.stock(s.storeId, s.sku), entity: 'StockLevel', ...s, countedAt: toUtc(s.countedAt) };
+  // `free` (= available − reserved, negative when a count came out below the reservations) is derived and
+  // kept by every writer of a stock item, because a condition expression cannot do arithmetic: a
+  // reservation is then the single-item condition `free >= :q` (see reservation-repository.ts).
+  return {
+    ...key.stock(s.storeId, s.sku),
+    entity: 'StockLevel',
+    ...s,
+    countedAt: toUtc(s.countedAt),
+    free: s.available - s.reserved,
+  };
 }
 
 export function requestItem(input: CustomerRequestRecord): Item {
