@@ -11,6 +11,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { PROJECT_ROOT } from '../lib/app';
 import { generateSeed } from '../functions/seed/generate';
 import { loadDataSet } from '../functions/repository/seed-loader';
+import { LAYOUT_VERSION } from '../functions/repository/table-layout';
 import { synthesize, DEFAULT_OUTDIR } from './cloud-assembly';
 import { formatCoverageSummary, summarizeCoverage } from './coverage-summary';
 import { ensureDynamoDbLocal, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
@@ -80,16 +81,17 @@ async function main(): Promise<void> {
 
     const ctx = cloud.tableContext();
     const marker = await ctx.doc.send(new GetCommand({ TableName: ctx.tableName, Key: SEED_MARKER }));
-    if (marker.Item) {
+    if (marker.Item?.layoutVersion === LAYOUT_VERSION) {
       step.begin('Seed data');
       step.done(`kept from ${String(marker.Item.seededAt)} (delete ${options.dataDir ?? 'the data folder'} to start afresh)`);
     } else {
-      step.begin('Seeding national data');
+      // First run, or data kept from an older item layout: (re)load; puts overwrite the old items.
+      step.begin(marker.Item ? 'Re-seeding national data (item layout changed)' : 'Seeding national data');
       const { items } = await loadDataSet(ctx, generateSeed(), {
         onProgress: ({ written, total }) => step.update(`${written}/${total} items`),
       });
       await ctx.doc.send(
-        new PutCommand({ TableName: ctx.tableName, Item: { ...SEED_MARKER, items, seededAt: new Date().toISOString() } }),
+        new PutCommand({ TableName: ctx.tableName, Item: { ...SEED_MARKER, items, layoutVersion: LAYOUT_VERSION, seededAt: new Date().toISOString() } }),
       );
       step.done(`${items.toLocaleString('en')} items`);
     }

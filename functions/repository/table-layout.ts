@@ -29,6 +29,12 @@ import {
 import { validate } from '../domain/validate';
 import { ValidationError } from '../domain/errors';
 
+/**
+ * Version of the item layout. Bump it when items gain or change attributes
+ * (v2: stock items carry `free`), so that kept local data is re-seeded.
+ */
+export const LAYOUT_VERSION = 2;
+
 export const INDEX = { byParent: 'gsi1', byCustomer: 'gsi2', byStatus: 'gsi3' } as const;
 
 /** Attributes that belong to the storage layout, not to the entity. */
