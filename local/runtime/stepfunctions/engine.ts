@@ -430,15 +430,10 @@ function failureOf(error: unknown): { error: string; cause: string } {
 
 function describe(execution: Execution): DescribeExecutionOutput {
   return {
-    executionArn: execution.executionArn,
-    stateMachineArn: execution.machine.spec.arn,
-    name: execution.name,
-    status: execution.status,
-    startDate: execution.startDate,
+    ...listItem(execution),
     input: execution.input,
     inputDetails: { included: true },
     redriveCount: 0,
-    ...(execution.stopDate && { stopDate: execution.stopDate }),
     ...(execution.output !== undefined && { output: execution.output, outputDetails: { included: true } }),
     ...(execution.error !== undefined && execution.error !== '' && { error: execution.error }),
     ...(execution.cause !== undefined && execution.cause !== '' && { cause: execution.cause }),
