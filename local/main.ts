@@ -111,7 +111,7 @@ async function main(): Promise<void> {
 
 function describeEndpoints(cloud: LocalCloud, timeScale: number): string {
   const env = cloud.clientEnvironment();
-  const apis = cloud.model.apis.map((api) => `  REST API ${api.name.padEnd(18)} ${cloud.apiEndpoint}/${api.stageName}/`);
+  const apis = cloud.model.apis.map((api) => `  ${`REST API ${api.name}`.padEnd(21)} ${cloud.apiEndpoint}/${api.stageName}/`);
   return [
     'Endpoints',
     `  DynamoDB              ${cloud.dynamoDbEndpoint}`,
