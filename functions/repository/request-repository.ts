@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import {
   REQUEST_STATUSES,
@@ -12,6 +13,12 @@ import type { RequestRepository, TimeWindow } from '../domain/ports';
 import { ValidationError } from '../domain/errors';
 import { queryAll, type TableContext } from './document-client';
 import { auditItem, decisionItem, fromItem, INDEX, key, requestItem, toUtc } from './table-layout';
+
+/** What registering a submission found: a new request, a repeat of it, or a different body under the same id. */
+export type SubmissionRegistration =
+  | { readonly outcome: 'created'; readonly request: CustomerRequestRecord }
+  | { readonly outcome: 'duplicate'; readonly request: CustomerRequestRecord }
+  | { readonly outcome: 'conflict'; readonly request: CustomerRequestRecord };
 
 export class DynamoRequestRepository implements RequestRepository {
   constructor(private readonly ctx: TableContext) {}
@@ -28,6 +35,39 @@ export class DynamoRequestRepository implements RequestRepository {
       }
       throw error;
     }
+  }
+
+  /**
+   * Records a store system's submission exactly once, keyed by its request id.
+   * The body's fingerprint is stored with it, so a retried submission (same
+   * body) is told apart from a different body under the same id, in the same
+   * single conditional write — concurrent repeats cannot both create.
+   */
+  async registerSubmission(request: CustomerRequestRecord, fingerprint: string): Promise<SubmissionRegistration> {
+    const item = { ...requestItem(request), fingerprint };
+    try {
+      await this.ctx.doc.send(
+        new PutCommand({
+          TableName: this.ctx.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { outcome: 'created', request };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = error.Item ? unmarshall(error.Item) : (await this.getStoredItem(request.requestId)) ?? {};
+      const outcome = existing.fingerprint === fingerprint ? 'duplicate' : 'conflict';
+      return { outcome, request: fromItem<CustomerRequestRecord>(existing) };
+    }
+  }
+
+  private async getStoredItem(requestId: string): Promise<Record<string, unknown> | undefined> {
+    const out = await this.ctx.doc.send(
+      new GetCommand({ TableName: this.ctx.tableName, Key: key.request(requestId), ConsistentRead: true }),
+    );
+    return out.Item;
   }
 
   async getRequest(requestId: string): Promise<CustomerRequestRecord | undefined> {

@@ -280,3 +280,40 @@ describe('seed loader', () => {
     }
   });
 });
+
+describe('registering submissions', () => {
+  const submitted = (requestId: string): CustomerRequestRecord => ({
+    requestId,
+    customerId: STORY_CUSTOMER_ID,
+    territoryId: seed.customers.find((c) => c.customerId === STORY_CUSTOMER_ID)!.territoryId,
+    status: 'RECEIVED',
+    lines: [{ sku: STORY_SKUS.goose, quantity: 10, unit: 'piece' }],
+    neededBy: '2026-11-28T08:00:00+01:00',
+    fulfilment: 'pickup',
+    createdAt: '2026-11-27T08:00:00Z',
+    updatedAt: '2026-11-27T08:00:00Z',
+  });
+
+  test('a submission is created once; a repeat with the same body is a duplicate answered with the stored request', async () => {
+    expect((await requests.registerSubmission(submitted('SUB-1'), 'fp-a')).outcome).toBe('created');
+    const again = await requests.registerSubmission({ ...submitted('SUB-1'), createdAt: '2026-11-27T08:05:00Z' }, 'fp-a');
+    expect(again.outcome).toBe('duplicate');
+    expect(again.request.createdAt).toBe('2026-11-27T08:00:00Z');
+    expect(again.request).not.toHaveProperty('fingerprint');
+  });
+
+  test('the same request id with a different body is a conflict that changes nothing', async () => {
+    await requests.registerSubmission(submitted('SUB-2'), 'fp-a');
+    const other = await requests.registerSubmission({ ...submitted('SUB-2'), fulfilment: 'delivery' }, 'fp-b');
+    expect(other.outcome).toBe('conflict');
+    expect((await requests.getRequest('SUB-2'))?.fulfilment).toBe('pickup');
+  });
+
+  test('50 concurrent identical submissions create exactly one request', async () => {
+    const outcomes = await Promise.all(Array.from({ length: 50 }, () => requests.registerSubmission(submitted('SUB-3'), 'fp-c')));
+    const created = outcomes.filter((o) => o.outcome === 'created').length;
+    console.log(`50 concurrent identical submissions: ${created} created, ${50 - created} duplicates`);
+    expect(created).toBe(1);
+    expect(outcomes.every((o) => o.outcome !== 'conflict')).toBe(true);
+  });
+});
