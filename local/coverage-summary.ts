@@ -58,8 +58,10 @@ export async function summarizeCoverage(ctx: TableContext): Promise<CoverageSumm
     .sort((a, b) => a - b);
 
   const products = await new DynamoCatalogueRepository(ctx).allProducts();
-  const stockLevels = await inBatches(storeList.map((s) => s.storeId), (id) => new DynamoStockRepository(ctx).stockOfStore(id));
-  const customers = await inBatches(territoryIds, (id) => new DynamoCustomerRepository(ctx).customersInTerritory(id));
+  const stock = new DynamoStockRepository(ctx);
+  const customerRepository = new DynamoCustomerRepository(ctx);
+  const stockLevels = await inBatches(storeList.map((s) => s.storeId), (id) => stock.stockOfStore(id));
+  const customers = await inBatches(territoryIds, (id) => customerRepository.customersInTerritory(id));
 
   return {
     territories: territoryIds.length,

@@ -18,7 +18,12 @@ export interface TableContext {
 }
 
 export function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+  return documentClientFor(new DynamoDBClient(config));
+}
+
+/** The document client, with the project's marshalling options, over an existing low-level client. */
+export function documentClientFor(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
 }

@@ -6,7 +6,8 @@
  * one for the stack's REST APIs — so unchanged AWS SDK and CLI code works by
  * pointing AWS_ENDPOINT_URL_* at it.
  */
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClientFor } from '../../functions/repository/document-client';
 import { readStackTemplate } from '../cloud-assembly';
 import { createDynamoDbClient } from '../dynamodb-local';
 import { ensureTables, tablesFromTemplate } from '../tables';
@@ -91,7 +92,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const runner = lambda;
     const api = apiServer;
-    const doc = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
+    const doc = documentClientFor(dynamoDb);
     return {
       model,
       awsEndpoint: awsServer.url,

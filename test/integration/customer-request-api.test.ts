@@ -3,10 +3,9 @@
  * the synthesized product stack, its bundled handlers, IAM-signed requests.
  */
 import { DynamoRequestRepository } from '../../functions/repository/request-repository';
-import { STORY_CUSTOMER_ID } from '../../functions/seed/generate';
-import { STORY_SKUS } from '../../functions/seed/products';
 import { startProductCloud, type ProductCloud } from '../support/product-cloud';
 import { signedFetch } from '../support/signed-fetch';
+import { storyRequest } from '../support/story-request';
 
 let product: ProductCloud;
 let requests: DynamoRequestRepository;
@@ -16,18 +15,9 @@ beforeAll(async () => {
   // The product table is shared by every test file that starts the product stack in the same DynamoDB Local,
   // so this file uses request ids no other file uses.
   requests = new DynamoRequestRepository(product.cloud.tableContext('Data'));
-  await requests.createRequest({
-    requestId: 'api-test-1',
-    customerId: STORY_CUSTOMER_ID,
-    territoryId: 'T159',
-    status: 'RECEIVED',
-    lines: [{ sku: STORY_SKUS.goose, quantity: 10, unit: 'piece' }],
-    neededBy: '2026-11-28T08:00:00+01:00',
-    fulfilment: 'pickup',
-    createdAt: '2026-11-27T08:00:00Z',
-    updatedAt: '2026-11-27T08:00:00Z',
-  });
-  await requests.appendAuditEvent({ requestId: 'api-test-1', at: '2026-11-27T08:00:01Z', step: 'Route', detail: { territoryId: 'T159' } });
+  const request = storyRequest('api-test-1');
+  await requests.createRequest(request);
+  await requests.appendAuditEvent({ requestId: 'api-test-1', at: '2026-11-27T08:00:01Z', step: 'Route', detail: { territoryId: request.territoryId } });
 });
 
 afterAll(async () => {

@@ -5,7 +5,6 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError, ValidationError } from '../../functions/domain/errors';
-import type { CustomerRequestRecord } from '../../functions/domain/model';
 import { DynamoCatalogueRepository } from '../../functions/repository/catalogue-repository';
 import { DynamoCustomerRepository } from '../../functions/repository/customer-repository';
 import { DynamoRequestRepository } from '../../functions/repository/request-repository';
@@ -16,6 +15,7 @@ import { DynamoTerritoryDirectory } from '../../functions/repository/territory-d
 import { generateSeed, STORY_CUSTOMER_ID, STORY_GOOSE_STOCK, STORY_STORES } from '../../functions/seed/generate';
 import { STORY_SKUS } from '../../functions/seed/products';
 import { createTestTable, type TestTable } from '../support/local-table';
+import { storyRequest } from '../support/story-request';
 
 const seed = generateSeed();
 let table: TestTable;
@@ -178,20 +178,7 @@ describe('catalogue', () => {
 });
 
 describe('requests, decisions and audit events', () => {
-  const request = (id: string, createdAt: string, customerId = STORY_CUSTOMER_ID): CustomerRequestRecord => {
-    const customer = seed.customers.find((c) => c.customerId === customerId)!;
-    return {
-      requestId: id,
-      customerId,
-      territoryId: customer.territoryId,
-      status: 'RECEIVED',
-      lines: [{ sku: STORY_SKUS.goose, quantity: 10, unit: 'piece' }],
-      neededBy: '2026-11-28T08:00:00+01:00',
-      fulfilment: 'pickup',
-      createdAt,
-      updatedAt: createdAt,
-    };
-  };
+  const request = storyRequest;
 
   beforeAll(async () => {
     await requests.createRequest(request('REQ-1', '2026-11-27T08:00:00Z'));
@@ -282,17 +269,7 @@ describe('seed loader', () => {
 });
 
 describe('registering submissions', () => {
-  const submitted = (requestId: string): CustomerRequestRecord => ({
-    requestId,
-    customerId: STORY_CUSTOMER_ID,
-    territoryId: seed.customers.find((c) => c.customerId === STORY_CUSTOMER_ID)!.territoryId,
-    status: 'RECEIVED',
-    lines: [{ sku: STORY_SKUS.goose, quantity: 10, unit: 'piece' }],
-    neededBy: '2026-11-28T08:00:00+01:00',
-    fulfilment: 'pickup',
-    createdAt: '2026-11-27T08:00:00Z',
-    updatedAt: '2026-11-27T08:00:00Z',
-  });
+  const submitted = (requestId: string) => storyRequest(requestId);
 
   test('a submission is created once; a repeat with the same body is a duplicate answered with the stored request', async () => {
     expect((await requests.registerSubmission(submitted('SUB-1'), 'fp-a')).outcome).toBe('created');

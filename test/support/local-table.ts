@@ -9,8 +9,7 @@ import { readStackTemplate } from '../../local/cloud-assembly';
 import { createDynamoDbClient } from '../../local/dynamodb-local';
 import { ensureTables } from '../../local/tables';
 import { tablesFromTemplate } from '../../local/tables';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { TableContext } from '../../functions/repository/document-client';
+import { documentClientFor, type TableContext } from '../../functions/repository/document-client';
 import { testEnv } from './test-env';
 
 export interface TestTable extends TableContext {
@@ -23,7 +22,7 @@ export async function createTestTable(): Promise<TestTable> {
   if (!table) throw new Error('the synthesized template declares no DynamoDB table');
   const client = createDynamoDbClient(testEnv('dynamoDbEndpoint'));
   await ensureTables(client, [table]);
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const doc = documentClientFor(client);
   return {
     doc,
     tableName: table.tableName,
