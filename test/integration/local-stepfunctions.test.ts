@@ -100,7 +100,15 @@ class Flaky extends Error {
 }
 
 const attemptsByKey = new Map<string, number>();
+/** Every payload AskInsideManager received, by requestId, in order. */
+const askedInside = new Map<string, Record<string, unknown>[]>();
 const lambda = new FakeLambda({
+  // Records the callback request it got and echoes it; the decision comes later through SendTaskSuccess.
+  AskInsideManager: (payload) => {
+    const requestId = String(payload.requestId);
+    askedInside.set(requestId, [...(askedInside.get(requestId) ?? []), payload]);
+    return { asked: payload };
+  },
   // Fails `failTimes` times per key with errorType Flaky, then answers with how many attempts it took.
   FlakyWorker: ({ key, failTimes, state, entered }) => {
     const attempt = (attemptsByKey.get(String(key)) ?? 0) + 1;
@@ -129,6 +137,25 @@ const awaitApproval = (timeoutSeconds: number): AslDefinition => ({
     Escalate: { Type: 'Pass', Result: 'escalated', ResultPath: '$.escalation', End: true },
   },
 });
+
+/** The product's shape: a callback whose deadline is computed at run time and comes with the state input. */
+const awaitInsideDecision = (errorHandling: Record<string, unknown>, handlers: Record<string, Record<string, unknown>> = {}): AslDefinition => ({
+  StartAt: 'AwaitInsideDecision',
+  States: {
+    AwaitInsideDecision: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: functionArn('AskInsideManager'), Payload: { 'token.$': '$$.Task.Token', 'requestId.$': '$.requestId' } },
+      TimeoutSecondsPath: '$.escalation.insideWarnSeconds',
+      ResultPath: '$.decision',
+      ...errorHandling,
+      End: true,
+    },
+    ...handlers,
+  },
+});
+const remind = { Type: 'Pass', Result: 'reminded', ResultPath: '$.reminder', End: true };
+const recordFailure = { Type: 'Pass', Result: 'recorded', ResultPath: '$.recorded', End: true };
 
 const recordOnce = (resource: string, caught: string): AslDefinition => ({
   StartAt: 'RecordOnce',
@@ -218,6 +245,13 @@ const DEFINITIONS: Record<string, AslDefinition> = {
       },
     },
   },
+  AwaitInsideDecision: awaitInsideDecision({
+    Catch: [
+      { ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: 'Remind' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'RecordFailure' },
+    ],
+  }, { Remind: remind, RecordFailure: recordFailure }),
+  AwaitInsideDecisionTwice: awaitInsideDecision({ Retry: [{ ErrorEquals: ['States.Timeout'], MaxAttempts: 1, IntervalSeconds: 60 }] }),
   AwaitApproval: awaitApproval(86_400),
   AwaitApprovalBriefly: awaitApproval(3600),
   PauseOneHour: {
@@ -328,6 +362,16 @@ async function outputOf(executionArn: string): Promise<unknown> {
   const execution = await finished(executionArn);
   expect(execution).toMatchObject({ status: 'SUCCEEDED' });
   return JSON.parse(execution.output ?? 'null');
+}
+
+/** The payloads AskInsideManager received for a request, once there are `count` of them. */
+async function askedInsideFor(requestId: string, count = 1): Promise<Record<string, unknown>[]> {
+  for (let waited = 0; waited < 10_000; waited += 10) {
+    const asked = askedInside.get(requestId) ?? [];
+    if (asked.length >= count) return asked;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`AskInsideManager was not asked ${count} time(s) about ${requestId}`);
 }
 
 async function historyOf(executionArn: string): Promise<HistoryEvent[]> {
@@ -586,6 +630,72 @@ describe('task tokens', () => {
   });
 });
 
+describe('TimeoutSecondsPath', () => {
+  const insideDecisionInput = (insideWarnSeconds: unknown) => ({
+    requestId: randomUUID(),
+    escalation: insideWarnSeconds === undefined ? {} : { insideWarnSeconds },
+  });
+
+  test('a callback unanswered past its TimeoutSecondsPath deadline times out at scale and the States.Timeout Catch takes over', async () => {
+    const input = insideDecisionInput(3600);
+    const executionArn = await start('AwaitInsideDecision', input);
+    const [asked] = await askedInsideFor(input.requestId);
+
+    expect(await outputOf(executionArn)).toEqual({ ...input, reminder: 'reminded', timeout: { Error: 'States.Timeout', Cause: expect.stringContaining('3600') as string } });
+    const history = await historyOf(executionArn);
+    expect(history.map((event) => event.type)).toContain('TaskTimedOut');
+    expect(history.map((event) => event.type)).not.toContain('TaskFailed');
+    expect(history.find((event) => event.type === 'TaskScheduled')?.taskScheduledEventDetails?.timeoutInSeconds).toBe(3600);
+    expect(await errorNameOf(sfn.send(new SendTaskSuccessCommand({ taskToken: String(asked?.token), output: '{}' })))).toBe('TaskDoesNotExist');
+  });
+
+  test('a callback answered before its TimeoutSecondsPath deadline succeeds with the callback output; the function got the declared Parameters', async () => {
+    const input = insideDecisionInput(86_400);
+    const executionArn = await start('AwaitInsideDecision', input);
+    const [asked] = await askedInsideFor(input.requestId);
+
+    expect(asked).toEqual({ token: expect.any(String) as string, requestId: input.requestId });
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: String(asked?.token), output: JSON.stringify({ approved: true }) }));
+
+    expect(await outputOf(executionArn)).toEqual({ ...input, decision: { approved: true } });
+    const history = await historyOf(executionArn);
+    const scheduled = history.find((event) => event.type === 'TaskScheduled')?.taskScheduledEventDetails;
+    expect(scheduled?.timeoutInSeconds).toBe(86_400);
+    expect(JSON.parse(scheduled?.parameters ?? '{}')).toEqual({ FunctionName: functionArn('AskInsideManager'), Payload: asked });
+    const submitted = JSON.parse(history.find((event) => event.type === 'TaskSubmitted')?.taskSubmittedEventDetails?.output ?? '{}') as { Payload: unknown };
+    expect(submitted.Payload).toEqual({ asked });
+  });
+
+  test.each([
+    ['a fraction', 1.5],
+    ['zero', 0],
+    ['a negative number', -60],
+    ['a numeric string', '3600'],
+    ['missing', undefined],
+  ])('a TimeoutSecondsPath value that is %s fails the execution with States.Runtime naming state and path, before anything is asked', async (_case, value) => {
+    const input = insideDecisionInput(value);
+    const executionArn = await start('AwaitInsideDecision', input);
+
+    const execution = await finished(executionArn);
+    // States.Runtime is not caught, not even by the States.ALL catcher, as in AWS.
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(execution.cause).toContain("'AwaitInsideDecision'");
+    expect(execution.cause).toContain('$.escalation.insideWarnSeconds');
+    expect(askedInside.has(input.requestId)).toBe(false);
+    expect((await historyOf(executionArn)).map((event) => event.type)).not.toContain('TaskScheduled');
+  });
+
+  test('a States.Timeout retrier retries a TimeoutSecondsPath timeout with a fresh token, then the execution fails with States.Timeout', async () => {
+    const input = insideDecisionInput(3600);
+    const executionArn = await start('AwaitInsideDecisionTwice', input);
+
+    expect(await finished(executionArn)).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    const asked = await askedInsideFor(input.requestId, 2);
+    expect(new Set(asked.map((payload) => payload.token)).size).toBe(2);
+    expect((await historyOf(executionArn)).filter((event) => event.type === 'TaskTimedOut')).toHaveLength(2);
+  });
+});
+
 describe('executions', () => {
   test('starting a running execution again with the same name and input returns it; nothing runs twice', async () => {
     const runId = randomUUID();
@@ -724,6 +834,13 @@ describe('state machines', () => {
     const load = () => new LocalStepFunctions({ stateMachines: [spec], lambda, sns, dynamoDbEndpoint: testEnv('dynamoDbEndpoint'), clock: createClock({ scale: SCALE }) });
     expect(load).toThrow(/RefusedFlow/);
     expect(load).toThrow(mentioned);
+  });
+
+  test('a TimeoutSecondsPath Task matching States.TaskFailed in its Catch is refused at load, saying the timeout would match it', () => {
+    const definition = awaitInsideDecision({ Catch: [{ ErrorEquals: ['States.TaskFailed'], Next: 'RecordFailure' }] }, { RecordFailure: recordFailure });
+    const spec: LocalStateMachineSpec = { logicalId: 'Refused', name: 'RefusedFlow', arn: machineArn('RefusedFlow'), type: 'STANDARD', definition };
+    const load = () => new LocalStepFunctions({ stateMachines: [spec], lambda, sns, dynamoDbEndpoint: testEnv('dynamoDbEndpoint'), clock: createClock({ scale: SCALE }) });
+    expect(load).toThrow(/RefusedFlow.*'AwaitInsideDecision'.*States\.TaskFailed.*does not match States\.Timeout/);
   });
 });
 

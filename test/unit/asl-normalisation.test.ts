@@ -1,12 +1,15 @@
 import type { AslDefinition } from '../../local/runtime/contracts';
 import {
   AWS_DEFAULT_TASK_TIMEOUT_SECONDS,
+  CARRIED_INPUT_KEY,
+  CARRIED_TIMEOUT_ROOT_KEY,
   LOCAL_WAIT_RESOURCE,
   MAX_SCALED_SECONDS,
   normaliseDefinition,
   UnsupportedDefinitionError,
 } from '../../local/runtime/stepfunctions/definition';
 import { createRunnableMachine } from '../../local/runtime/stepfunctions/library';
+import { parseReferencePath, readReferencePath } from '../../local/runtime/stepfunctions/reference-path';
 
 const LAMBDA = 'arn:aws:lambda:eu-central-1:000000000000:function:Worker';
 
@@ -40,7 +43,6 @@ describe('refusing what the local engine would silently ignore', () => {
     ['Output', { Type: 'Pass', Output: '{% $states.input %}', End: true }, 'Output'],
     ['HeartbeatSeconds', { Type: 'Task', Resource: LAMBDA, HeartbeatSeconds: 60, End: true }, 'HeartbeatSeconds'],
     ['HeartbeatSecondsPath', { Type: 'Task', Resource: LAMBDA, HeartbeatSecondsPath: '$.h', End: true }, 'HeartbeatSecondsPath'],
-    ['TimeoutSecondsPath', { Type: 'Task', Resource: LAMBDA, TimeoutSecondsPath: '$.t', End: true }, 'TimeoutSecondsPath'],
     ['an ItemReader', { Type: 'Map', ItemReader: { Resource: 'arn:aws:states:::s3:getObject' }, ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true }, 'ItemReader'],
     ['a ResultWriter', { Type: 'Map', ResultWriter: {}, ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true }, 'ResultWriter'],
     [
@@ -137,6 +139,107 @@ describe('task timeouts', () => {
   test('the execution-wide TimeoutSeconds is compressed too', () => {
     const { definition } = normaliseDefinition(machine({ Step: { Type: 'Pass', End: true } }, { TimeoutSeconds: 600 }), { scale: 0.001 });
     expect(definition.TimeoutSeconds).toBeCloseTo(0.6);
+  });
+});
+
+describe('TimeoutSecondsPath', () => {
+  const CALLBACK = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+  const parameters = { FunctionName: 'Ask', Payload: { 'token.$': '$$.Task.Token', 'requestId.$': '$.requestId' } };
+  const awaitDecision = (fields: Record<string, unknown> = {}) =>
+    machine({
+      Await: { Type: 'Task', Resource: CALLBACK, Parameters: parameters, TimeoutSecondsPath: '$.escalation.insideWarnSeconds', End: true, ...fields },
+    });
+
+  test('the library gets the longest timer, and Parameters carry the declared Parameters and the path root to the dispatcher', () => {
+    const { definition, tasks } = normaliseDefinition(awaitDecision(), { scale: 0.001 });
+
+    const state = stateOf(definition, 'Await');
+    expect(state).not.toHaveProperty('TimeoutSecondsPath');
+    expect(state.TimeoutSeconds).toBe(MAX_SCALED_SECONDS);
+    expect(state.Parameters).toEqual({ [CARRIED_INPUT_KEY]: parameters, [`${CARRIED_TIMEOUT_ROOT_KEY}.$`]: '$' });
+    expect(tasks.get('Await')?.timeoutSecondsPath).toEqual({ text: '$.escalation.insideWarnSeconds', root: '$', steps: ['escalation', 'insideWarnSeconds'] });
+  });
+
+  test('a Task without Parameters carries its whole input as the effective input', () => {
+    const { definition } = normaliseDefinition(machine({ Call: { Type: 'Task', Resource: LAMBDA, TimeoutSecondsPath: '$.limit', End: true } }), { scale: 1 });
+    expect(stateOf(definition, 'Call').Parameters).toEqual({ [`${CARRIED_INPUT_KEY}.$`]: '$', [`${CARRIED_TIMEOUT_ROOT_KEY}.$`]: '$' });
+  });
+
+  test('a path into the Context Object carries $$ as its root', () => {
+    const { definition } = normaliseDefinition(awaitDecision({ TimeoutSecondsPath: '$$.Execution.Input.limit' }), { scale: 1 });
+    expect(stateOf(definition, 'Await').Parameters).toMatchObject({ [`${CARRIED_TIMEOUT_ROOT_KEY}.$`]: '$$' });
+  });
+
+  test('run by the library, the rewrite hands the dispatcher the declared effective input and the state input after InputPath', async () => {
+    const declared = awaitDecision({ Resource: LAMBDA, Parameters: { 'requestId.$': '$.requestId' }, InputPath: '$.case' });
+    const { definition } = normaliseDefinition(declared, { scale: 1 });
+    const seen: unknown[] = [];
+    const run = createRunnableMachine(definition).run(
+      { case: { requestId: 'r-1', escalation: { insideWarnSeconds: 60 } } },
+      { overrides: { taskResourceLocalHandlers: { Await: (input) => (seen.push(input), Promise.resolve('done')) } } },
+    );
+
+    expect(await run.result).toBe('done');
+    expect(seen).toEqual([
+      { [CARRIED_INPUT_KEY]: { requestId: 'r-1' }, [CARRIED_TIMEOUT_ROOT_KEY]: { requestId: 'r-1', escalation: { insideWarnSeconds: 60 } } },
+    ]);
+  });
+
+  test('retry intervals of a Task with TimeoutSecondsPath are still compressed', () => {
+    const { definition } = normaliseDefinition(awaitDecision({ Retry: [{ ErrorEquals: ['States.Timeout'], IntervalSeconds: 10 }] }), { scale: 0.01 });
+    expect(stateOf(definition, 'Await').Retry).toEqual([{ ErrorEquals: ['States.Timeout'], IntervalSeconds: expect.closeTo(0.1) as number, MaxDelaySeconds: MAX_SCALED_SECONDS }]);
+  });
+
+  test.each([
+    ['a Retry', { Retry: [{ ErrorEquals: ['States.TaskFailed'] }] }],
+    ['a Catch', { Catch: [{ ErrorEquals: ['Lambda.ServiceException', 'States.TaskFailed'], Next: 'Fallback' }] }],
+  ])('States.TaskFailed in %s of a Task with TimeoutSecondsPath is refused, saying why', (_where, fields) => {
+    const error = refusal(awaitDecision(fields));
+    expect(error?.stateName).toBe('Await');
+    expect(error?.feature).toContain('States.TaskFailed');
+    expect(error?.message).toContain("'Await'");
+    expect(error?.message).toContain('does not match States.Timeout');
+  });
+
+  test('States.Timeout and States.ALL matchers, and States.TaskFailed on a Task with a static timeout, load', () => {
+    const matchers = {
+      Retry: [{ ErrorEquals: ['States.Timeout'], MaxAttempts: 1 }],
+      Catch: [
+        { ErrorEquals: ['States.Timeout'], Next: 'Remind' },
+        { ErrorEquals: ['States.ALL'], Next: 'RecordFailure' },
+      ],
+    };
+    expect(refusal(awaitDecision(matchers))).toBeUndefined();
+    const staticTimeout = machine({ Call: { Type: 'Task', Resource: LAMBDA, TimeoutSeconds: 5, Catch: [{ ErrorEquals: ['States.TaskFailed'], Next: 'Call' }], End: true } });
+    expect(refusal(staticTimeout)).toBeUndefined();
+  });
+
+  test('a TimeoutSecondsPath that is not a reference path is refused with the state named', () => {
+    const error = refusal(awaitDecision({ TimeoutSecondsPath: '$.limits[*]' }));
+    expect(error?.stateName).toBe('Await');
+    expect(error?.message).toContain('not a reference path');
+  });
+
+  test.each([
+    ['$', { root: '$', steps: [] }],
+    ['$.escalation.insideWarnSeconds', { root: '$', steps: ['escalation', 'insideWarnSeconds'] }],
+    ["$['odd key'][2].x", { root: '$', steps: ['odd key', 2, 'x'] }],
+    ['$$.Execution.Input.limit', { root: '$$', steps: ['Execution', 'Input', 'limit'] }],
+  ])('the reference path %s is read step by step', (text, parsed) => {
+    expect(parseReferencePath(text)).toEqual({ text, ...parsed });
+  });
+
+  test.each(['limit', '$..limit', '$.limits[*]', '$.a[?(@.b)]', '$.a[0:2]'])('%s is not a reference path', (text) => {
+    expect(parseReferencePath(text)).toBeUndefined();
+  });
+
+  test('reading a reference path finds only what is there', () => {
+    const input = { escalation: { insideWarnSeconds: 60 }, list: [5] };
+    expect(readReferencePath(input, ['escalation', 'insideWarnSeconds'])).toBe(60);
+    expect(readReferencePath(input, ['list', 0])).toBe(5);
+    expect(readReferencePath(input, ['escalation', 'missing'])).toBeUndefined();
+    expect(readReferencePath(input, ['list', 'length'])).toBeUndefined();
+    expect(readReferencePath(input, ['escalation', 'toString'])).toBeUndefined();
   });
 });
 

@@ -16,9 +16,12 @@
  *   length is only known at run time (`SecondsPath`, `Timestamp`,
  *   `TimestampPath`) become Tasks on `LOCAL_WAIT_RESOURCE`, whose local handler
  *   computes the declared duration and sleeps on the clock.
+ * - A Task's `TimeoutSecondsPath` is read per attempt by the dispatcher, not by
+ *   the library (see `normaliseTaskWithTimeoutPath`).
  */
 import type { AslDefinition } from '../contracts';
 import { MAX_TIMER_MS } from './clock';
+import { parseReferencePath, type ReferencePath } from './reference-path';
 
 /** What Step Functions waits for a Task that declares no TimeoutSeconds (AWS docs: "99999999 seconds"). */
 export const AWS_DEFAULT_TASK_TIMEOUT_SECONDS = 99_999_999;
@@ -30,6 +33,10 @@ const MIN_SCALED_TIMEOUT_SECONDS = 0.001;
 export const LOCAL_WAIT_RESOURCE = 'local:wait';
 /** AWS's defaults for a retrier's fields, which the scaled copy must spell out. */
 const DEFAULT_RETRY_INTERVAL_SECONDS = 1;
+/** Where a Task with TimeoutSecondsPath carries its effective input past the library; only the dispatcher reads it. */
+export const CARRIED_INPUT_KEY = '<<local-sfn:effective-input>>';
+/** Where such a Task carries the root its TimeoutSecondsPath reads: the state's input (`$`) or the Context Object (`$$`). */
+export const CARRIED_TIMEOUT_ROOT_KEY = '<<local-sfn:timeout-path-root>>';
 
 type State = Record<string, unknown>;
 type States = Record<string, State>;
@@ -49,10 +56,16 @@ export class UnsupportedDefinitionError extends Error {
 export interface TaskStateInfo {
   readonly name: string;
   readonly resource: string;
-  /** TimeoutSeconds as declared, or AWS's default when none is. */
+  /** TimeoutSeconds as declared, or AWS's default when none is (unused when timeoutSecondsPath is set). */
   readonly declaredTimeoutSeconds: number;
   /** How long the library lets the task run: declared × scale, capped to what a timer holds. */
   readonly timeoutMs: number;
+  /**
+   * TimeoutSecondsPath as declared: each attempt's timeout is read from the
+   * state's input by the dispatcher, whose effective input arrives wrapped
+   * under CARRIED_INPUT_KEY, next to the path's root under CARRIED_TIMEOUT_ROOT_KEY.
+   */
+  readonly timeoutSecondsPath?: ReferencePath;
 }
 
 export interface NormalisedDefinition {
@@ -134,6 +147,7 @@ function normaliseState(name: string, state: State, scope: Scope): State {
 }
 
 function normaliseTask(name: string, state: State, scope: Scope): State {
+  if ('TimeoutSecondsPath' in state) return normaliseTaskWithTimeoutPath(name, state, scope);
   const declaredTimeoutSeconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : AWS_DEFAULT_TASK_TIMEOUT_SECONDS;
   const timeoutSeconds = scaledTimeoutSeconds(declaredTimeoutSeconds, scope.scale);
   scope.collected.tasks.set(name, {
@@ -143,6 +157,42 @@ function normaliseTask(name: string, state: State, scope: Scope): State {
     timeoutMs: timeoutSeconds * 1000,
   });
   return withScaledRetry({ ...state, TimeoutSeconds: timeoutSeconds }, scope.scale);
+}
+
+/**
+ * The library would read TimeoutSecondsPath from the effective input (after
+ * Parameters), unscaled, and fail a missing value without naming the state.
+ * So the library gets the longest timer instead, and Parameters carry the
+ * declared effective input and the path's root to the dispatcher, which reads,
+ * checks and scales the timeout per attempt and times the task out itself.
+ */
+function normaliseTaskWithTimeoutPath(name: string, state: State, scope: Scope): State {
+  const declaredPath = state.TimeoutSecondsPath;
+  const path = typeof declaredPath === 'string' ? parseReferencePath(declaredPath) : undefined;
+  if (!path) {
+    throw new UnsupportedDefinitionError(
+      name,
+      'TimeoutSecondsPath',
+      `State '${name}' has TimeoutSecondsPath ${JSON.stringify(declaredPath)}, which is not a reference path ` +
+        "($ or $$ followed by .field, ['field'] or [index] steps)",
+    );
+  }
+  scope.collected.tasks.set(name, {
+    name,
+    resource: String(state.Resource),
+    declaredTimeoutSeconds: AWS_DEFAULT_TASK_TIMEOUT_SECONDS,
+    timeoutMs: MAX_SCALED_SECONDS * 1000,
+    timeoutSecondsPath: path,
+  });
+  const task: State = { ...state, Parameters: carriedParameters(state, path), TimeoutSeconds: MAX_SCALED_SECONDS };
+  delete task.TimeoutSecondsPath;
+  return withScaledRetry(task, scope.scale);
+}
+
+/** `{ effective input: the declared Parameters (or the whole input, "$"), timeout root: "$" or "$$" }`, resolved by the library. */
+function carriedParameters(state: State, path: ReferencePath): State {
+  const carriedInput = 'Parameters' in state ? { [CARRIED_INPUT_KEY]: state.Parameters } : { [`${CARRIED_INPUT_KEY}.$`]: '$' };
+  return { ...carriedInput, [`${CARRIED_TIMEOUT_ROOT_KEY}.$`]: path.root };
 }
 
 function normaliseWait(name: string, state: State, scope: Scope): State {
@@ -232,7 +282,7 @@ export function scaledDelaySeconds(declaredSeconds: number, scale: number): numb
 const JSONATA_STATE_FIELDS = ['Assign', 'Arguments', 'Output'] as const;
 /** Fields the library does not implement, per state type. */
 const UNSUPPORTED_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  Task: ['HeartbeatSeconds', 'HeartbeatSecondsPath', 'TimeoutSecondsPath'],
+  Task: ['HeartbeatSeconds', 'HeartbeatSecondsPath'],
   Map: [
     'ItemReader',
     'ResultWriter',
@@ -263,12 +313,30 @@ function rejectUnsupported(name: string, state: State): void {
   for (const catcher of recordsIn(state.Catch)) {
     for (const field of ['Assign', 'Output']) if (field in catcher) refuse(`${field} in a Catch`, 'a JSONata/variables field the local engine would silently ignore');
   }
+  if (state.Type === 'Task' && 'TimeoutSecondsPath' in state) rejectTaskFailedMatcher(state, refuse);
   for (const rule of recordsIn(state.Choices)) {
     for (const field of ['Assign', 'Output', 'Condition']) {
       if (field in rule) refuse(`${field} in a Choice rule`, 'a JSONata/variables field the local engine would silently ignore');
     }
   }
   rejectUnsupportedContextReferences(name, state, refuse);
+}
+
+/**
+ * In AWS, States.TaskFailed in a Retry or Catch matches every task error but
+ * States.Timeout. The library exempts only its own (unexported) timeout error,
+ * and a TimeoutSecondsPath timeout is raised by the dispatcher, so the library
+ * would let States.TaskFailed retry or catch it: refused rather than run differently.
+ */
+function rejectTaskFailedMatcher(state: State, refuse: (feature: string, why: string) => never): void {
+  const matchers = [...recordsIn(state.Retry), ...recordsIn(state.Catch)];
+  if (!matchers.some((matcher) => Array.isArray(matcher.ErrorEquals) && matcher.ErrorEquals.includes('States.TaskFailed'))) return;
+  refuse(
+    'States.TaskFailed in a Retry or Catch together with TimeoutSecondsPath',
+    'which the local engine cannot run as AWS does: in AWS States.TaskFailed does not match States.Timeout, but the local ' +
+      'engine times a TimeoutSecondsPath task out itself and the interpreter would let States.TaskFailed match that timeout. ' +
+      'List the task errors to retry or catch by name (States.Timeout and States.ALL match the timeout as in AWS)',
+  );
 }
 
 /**

@@ -44,6 +44,8 @@ export interface TaskAttemptHistory {
   submitted(output: JsonValue): void;
   succeeded(output: JsonValue): void;
   failed(error: string, cause: string): void;
+  /** The dispatcher timed the attempt out (TimeoutSecondsPath); the library's own timeouts arrive as its StateFailed. */
+  timedOut(error: string, cause: string): void;
 }
 
 type Draft = Omit<HistoryEvent, 'id' | 'previousEventId' | 'timestamp'> & { timestamp?: Date };
@@ -127,6 +129,7 @@ export class ExecutionHistory {
       submitted: (output) => record(submittedDraft(start, output), false),
       succeeded: (output) => record(succeededDraft(start, output), true),
       failed: (error, cause) => record(failedDraft(start, error, cause), true),
+      timedOut: (error, cause) => record(timedOutDraft(start, error, cause), true),
     };
   }
 

@@ -8,6 +8,8 @@
  * Parameters applied). The handler fills in the attempt's `$$.Task.Token` and
  * `$$.State.*`, records the attempt's history, calls the service, and returns
  * the task's result or throws a TaskFailure named as Step Functions names it.
+ * For a Task with TimeoutSecondsPath it also unwraps the effective input,
+ * reads the attempt's timeout and times the task out itself.
  */
 import * as DynamoDb from '@aws-sdk/client-dynamodb';
 import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
@@ -15,11 +17,12 @@ import { randomUUID } from 'node:crypto';
 import { AwsServiceError, type Clock, type LambdaInvokeResult, type LambdaInvoker, type SnsMessageAttribute, type SnsPublishInput, type SnsPublisher } from '../contracts';
 import { MAX_TIMER_MS } from './clock';
 import { containsPlaceholder, fillPlaceholders, type ContextPlaceholders } from './context-object';
-import type { NormalisedDefinition, TaskStateInfo } from './definition';
+import { CARRIED_INPUT_KEY, CARRIED_TIMEOUT_ROOT_KEY, scaledTimeoutSeconds, type NormalisedDefinition, type TaskStateInfo } from './definition';
 import type { ExecutionHistory, TaskAttemptHistory, TaskAttemptStart } from './history';
 import { isJsonObject, toJsonValue, type JsonObject, type JsonValue } from './json';
 import type { LibraryTaskHandlers } from './library';
-import { StatesRuntimeFailure, TaskFailure, withExceptionSuffix } from './task-failure';
+import { readReferencePath, type ReferencePath } from './reference-path';
+import { StatesRuntimeFailure, TaskFailure, TaskTimeoutFailure, withExceptionSuffix } from './task-failure';
 import { historyResourceName, parseTaskResource, type IntegrationPattern, type TaskResource } from './task-resource';
 import type { IssuedToken, TaskTokenRegistry } from './task-tokens';
 
@@ -79,26 +82,78 @@ async function runTask(task: TaskStateInfo, effectiveInput: JsonValue, services:
     );
   }
   const { placeholders } = scope;
-  const callback = isCallback(resource) ? services.tokens.issue(scope.executionArn, task.timeoutMs) : undefined;
-  if (!callback && containsPlaceholder(effectiveInput, placeholders.taskToken)) {
+  const { declaredInput, timeout } = attemptTimeout(task, effectiveInput, services.clock.scale);
+  const callback = isCallback(resource) ? services.tokens.issue(scope.executionArn, timeout.ms) : undefined;
+  if (!callback && containsPlaceholder(declaredInput, placeholders.taskToken)) {
     throw new StatesRuntimeFailure(`State '${task.name}' reads $$.Task.Token, but its resource '${task.resource}' is not a .waitForTaskToken integration`);
   }
-  const input = fillPlaceholders(effectiveInput, [
+  const input = fillPlaceholders(declaredInput, [
     [placeholders.taskToken, callback?.token ?? ''],
     [placeholders.stateName, task.name],
     [placeholders.stateEnteredTime, services.clock.now().toISOString()],
   ]);
-  const attempt = scope.history.beginTaskAttempt(task.name, attemptStart(resource, task, input, services.region));
+  const attempt = scope.history.beginTaskAttempt(task.name, attemptStart(resource, input, timeout.declaredSeconds, services.region));
   try {
-    const output = await callService(resource, input, { task, services, scope, attempt, callback });
+    const call = callService(resource, input, { task, services, scope, attempt, callback });
+    const output = await (timeout.path ? withDeadline(call, { ...timeout, path: timeout.path }, scope.signal) : call);
     attempt.succeeded(output);
     return output;
   } catch (error) {
-    if (callback) services.tokens.forget(callback.token);
+    if (callback) services.tokens.forget(callback.token); // a late SendTaskSuccess gets TaskDoesNotExist
     const failure = asTaskFailure(error, task);
-    attempt.failed(failure.name, failure.message);
+    if (failure instanceof TaskTimeoutFailure) attempt.timedOut(failure.name, failure.message);
+    else attempt.failed(failure.name, failure.message);
     throw failure;
   }
+}
+
+interface AttemptTimeout {
+  /** TimeoutSeconds, AWS's default, or what TimeoutSecondsPath pointed to: what history shows. */
+  readonly declaredSeconds: number;
+  /** declaredSeconds × scale, capped to what a timer holds. */
+  readonly ms: number;
+  /** Set when the dispatcher times the attempt out itself; otherwise the library does. */
+  readonly path?: ReferencePath;
+}
+
+/**
+ * The attempt's timeout and the task's effective input as declared. A Task with
+ * TimeoutSecondsPath gets both wrapped (see definition.ts); its path must point
+ * to a positive integer number of seconds, or the task fails with States.Runtime
+ * before anything is scheduled.
+ */
+function attemptTimeout(task: TaskStateInfo, effectiveInput: JsonValue, scale: number): { declaredInput: JsonValue; timeout: AttemptTimeout } {
+  const path = task.timeoutSecondsPath;
+  if (!path) return { declaredInput: effectiveInput, timeout: { declaredSeconds: task.declaredTimeoutSeconds, ms: task.timeoutMs } };
+  const carried = isJsonObject(effectiveInput) ? effectiveInput : {};
+  const seconds = readReferencePath(carried[CARRIED_TIMEOUT_ROOT_KEY] ?? null, path.steps);
+  if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 1) {
+    throw new StatesRuntimeFailure(
+      `State '${task.name}': TimeoutSecondsPath '${path.text}' must point to a positive integer number of seconds, ` +
+        `got ${seconds === undefined ? 'no value' : JSON.stringify(seconds)}`,
+    );
+  }
+  const ms = Math.min(scaledTimeoutSeconds(seconds, scale) * 1000, MAX_TIMER_MS);
+  return { declaredInput: carried[CARRIED_INPUT_KEY] ?? null, timeout: { declaredSeconds: seconds, ms, path } };
+}
+
+/**
+ * Races a call against its TimeoutSecondsPath deadline. Set synchronously, the
+ * timer starts before the library's backstop timer (the longest one), so it fires first.
+ */
+function withDeadline(call: Promise<JsonValue>, timeout: Required<AttemptTimeout>, signal: AbortSignal): Promise<JsonValue> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    const cause = `The task ran longer than the ${timeout.declaredSeconds} seconds its TimeoutSecondsPath '${timeout.path.text}' allows`;
+    timer = setTimeout(() => reject(new TaskTimeoutFailure(cause)), timeout.ms);
+  });
+  // An ended execution needs no deadline any more; its pending call settles on its own (tokens are forgotten).
+  const stop = () => clearTimeout(timer);
+  signal.addEventListener('abort', stop, { once: true });
+  return Promise.race([call, deadline]).finally(() => {
+    stop();
+    signal.removeEventListener('abort', stop);
+  });
 }
 
 interface CallContext {
@@ -113,8 +168,7 @@ function isCallback(resource: TaskResource): boolean {
   return resource.kind === 'integration' && resource.pattern === 'waitForTaskToken';
 }
 
-function attemptStart(resource: TaskResource & { kind: 'lambda-function' | 'integration' }, task: TaskStateInfo, input: JsonValue, region: string): TaskAttemptStart {
-  const timeoutInSeconds = task.declaredTimeoutSeconds;
+function attemptStart(resource: TaskResource & { kind: 'lambda-function' | 'integration' }, input: JsonValue, timeoutInSeconds: number, region: string): TaskAttemptStart {
   if (resource.kind === 'lambda-function') return { kind: 'lambda-function', resource: resource.arn, input: JSON.stringify(input), timeoutInSeconds };
   return { kind: 'integration', ...historyResourceName(resource), region, parameters: JSON.stringify(input), timeoutInSeconds };
 }

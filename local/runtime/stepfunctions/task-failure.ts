@@ -23,6 +23,16 @@ export class StatesRuntimeFailure extends TaskFailure {
   }
 }
 
+/**
+ * `States.Timeout` of a task the dispatcher timed out itself (TimeoutSecondsPath):
+ * history shows it as timed out, like a timeout of the library's own timer.
+ */
+export class TaskTimeoutFailure extends TaskFailure {
+  constructor(cause: string) {
+    super('States.Timeout', cause);
+  }
+}
+
 /** Step Functions' names for a service's errors end in `Exception`, even where the service's own code does not. */
 export function withExceptionSuffix(code: string): string {
   return code.endsWith('Exception') ? code : `${code}Exception`;

@@ -13,8 +13,9 @@ const TOKEN_BYTES = 32;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 /**
  * The library times the task out itself (so `States.TaskFailed` does not match
- * the timeout, as in AWS); the registry forgets the token a little later, as a
- * backstop for tokens whose task the library has already given up on.
+ * the timeout, as in AWS), or the dispatcher does for TimeoutSecondsPath; the
+ * registry forgets the token a little later, as a backstop for tokens whose
+ * task has already been given up on.
  */
 const FORGET_AFTER_TIMEOUT_GRACE_MS = 250;
 
