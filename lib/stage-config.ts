@@ -9,11 +9,26 @@ export interface StageConfig {
   readonly stage: StageName;
   /** Protect data from `cdk destroy` and accidental deletes. */
   readonly retainData: boolean;
+  readonly customerRequests: CustomerRequestSettings;
 }
 
+/** How the CustomerRequest workflow decides and waits (see functions/customer-request/domain/deadlines.ts). */
+export interface CustomerRequestSettings {
+  /** Minutes each person gets to answer an escalation. */
+  readonly slaMinutes: number;
+  /** Share of the inside manager's window after which the reminder goes out. */
+  readonly warningFraction: number;
+  /** Hours a reservation holds past needed-by before it lapses. */
+  readonly reservationGraceHours: number;
+  /** Stores checked for stock: the home store and the nearest others. */
+  readonly candidateStores: number;
+}
+
+const CUSTOMER_REQUESTS: CustomerRequestSettings = { slaMinutes: 30, warningFraction: 0.5, reservationGraceHours: 4, candidateStores: 6 };
+
 const CONFIG: Record<StageName, StageConfig> = {
-  dev: { stage: 'dev', retainData: false },
-  prod: { stage: 'prod', retainData: true },
+  dev: { stage: 'dev', retainData: false, customerRequests: CUSTOMER_REQUESTS },
+  prod: { stage: 'prod', retainData: true, customerRequests: CUSTOMER_REQUESTS },
 };
 
 export function stageConfig(stage: unknown): StageConfig {

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { StoreApi } from './api/store-api';
 import { CustomerRequestService } from './customer-request/customer-request-service';
 import { TandemTable } from './data/tandem-table';
+import { NotificationTopics } from './notifications/notification-topics';
 import type { StageConfig } from './stage-config';
 
 export interface Tandem360StackProps extends StackProps {
@@ -16,12 +17,17 @@ export class Tandem360Stack extends Stack {
     super(scope, id, props);
     this.data = new TandemTable(this, 'Data', { retainData: props.config.retainData });
     const storeApi = new StoreApi(this, 'StoreApi', { stageName: 'v1' });
-    new CustomerRequestService(this, 'CustomerRequests', {
+    const topics = new NotificationTopics(this, 'Notifications');
+    const customerRequests = new CustomerRequestService(this, 'CustomerRequests', {
       table: this.data.table,
       api: storeApi,
+      topics,
+      settings: props.config.customerRequests,
       retainLogs: props.config.retainData,
     });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'StoreApiUrl', { value: storeApi.api.url });
+    new CfnOutput(this, 'CustomerRequestStateMachineArn', { value: customerRequests.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'OpsAlertsTopicArn', { value: topics.opsAlerts.topicArn });
   }
 }

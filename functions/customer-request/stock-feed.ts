@@ -2,7 +2,9 @@
  * POST /stores/{storeId}/stock: a store system's stock feed. Every SKU must be
  * in the catalogue and the store must exist before anything is written; then
  * each level is applied if it is newer than the stored count (stale ones are
- * counted, not refused, so a retried batch is harmless).
+ * counted, not refused, so a retried batch is harmless). Whoever holds the
+ * decision of an escalated request waiting for one of the products is told
+ * where it has arrived.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { NotFoundError, ValidationError } from '../domain/errors';
@@ -17,6 +19,8 @@ import { requiredEnv } from '../shared/environment';
 import { httpHandler } from '../shared/http-handler';
 import { json, parseJsonBody } from '../shared/http-response';
 import { parseStockFeed } from './domain/stock-feed';
+import { announceArrivals, type ArrivedLevel } from './workflow/stock-arrival';
+import { tandemNotifier } from './workflow/step-context';
 
 const APPLY_CONCURRENCY = 16;
 const ctx = { doc: createDocumentClient(), tableName: requiredEnv('TABLE_NAME') };
@@ -25,6 +29,7 @@ export interface StockFeedDependencies {
   readonly stores: Pick<DynamoStoreDirectory, 'getStore'>;
   readonly catalogue: Pick<DynamoCatalogueRepository, 'getProducts'>;
   readonly stock: Pick<DynamoStockRepository, 'applyCount'>;
+  readonly announce: (storeId: string, countedAt: string, levels: readonly ArrivedLevel[]) => Promise<number>;
   readonly now: () => Date;
 }
 
@@ -32,6 +37,7 @@ const production: StockFeedDependencies = {
   stores: new DynamoStoreDirectory(ctx, new DynamoTerritoryDirectory(ctx)),
   catalogue: new DynamoCatalogueRepository(ctx),
   stock: new DynamoStockRepository(ctx),
+  announce: (storeId, countedAt, levels) => announceArrivals(ctx, tandemNotifier(), storeId, countedAt, levels),
   now: () => new Date(),
 };
 
@@ -61,7 +67,9 @@ export async function recordStockFeed(event: Pick<APIGatewayProxyEvent, 'pathPar
     return shortfall > 0 ? [{ sku, shortfall }] : [];
   });
   const stale = results.length - applied.length;
-  return json(200, { storeId, applied: applied.length, stale, shortfalls });
+  const arrived = applied.flatMap(({ sku, result }) => (result.outcome === 'applied' ? [{ sku, free: result.level.available - result.level.reserved }] : []));
+  const decisionHoldersTold = await deps.announce(storeId, feed.countedAt, arrived);
+  return json(200, { storeId, applied: applied.length, stale, shortfalls, decisionHoldersTold });
 }
 
 export const handler = httpHandler((event) => recordStockFeed(event));

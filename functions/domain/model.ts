@@ -178,13 +178,22 @@ export type RequestLine = z.infer<typeof requestLineSchema>;
 
 export const customerRequestRecordSchema = z.object({
   requestId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,79}$/, 'must be 3–80 letters, digits, dot, dash or underscore'),
-  customerId: customerIdSchema,
-  territoryId: territoryIdSchema,
+  /** Known at submission, or found by routing a prospect. */
+  customerId: customerIdSchema.optional(),
+  /** Set by routing; a request that is still RECEIVED may not have it yet. */
+  territoryId: territoryIdSchema.optional(),
+  /** An unknown customer as the store system named it, routed by postcode. */
+  prospect: z.object({ name: z.string().min(1).max(120), postcode: postcodeSchema, city: z.string().min(1).max(80).optional() }).optional(),
   status: z.enum(REQUEST_STATUSES),
   lines: z.array(requestLineSchema).min(1, 'must contain at least one line').max(50),
   neededBy: isoDateTimeSchema,
   fulfilment: z.enum(['pickup', 'delivery']),
+  preferredStoreId: storeIdSchema.optional(),
+  note: z.string().max(500).optional(),
+  /** The store holding the goods (the initial reservation, or the one a decision sourced from). */
   storeId: storeIdSchema.optional(),
+  /** Why the request ended FAILED or UNFULFILLED, in words for ops and the tandem. */
+  reason: z.string().max(1000).optional(),
   createdAt: isoDateTimeSchema,
   updatedAt: isoDateTimeSchema,
 });

@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import {
@@ -98,6 +98,75 @@ export class DynamoRequestRepository implements RequestRepository {
       );
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new NotFoundError('request', requestId);
+      throw error;
+    }
+  }
+
+  /** Routing found the customer and territory: the request joins their time-ordered indexes. */
+  async assignRoute(requestId: string, route: { customerId: string; territoryId: string }, at: string): Promise<void> {
+    const request = await this.getRequest(requestId);
+    if (!request) throw new NotFoundError('request', requestId);
+    const time = key.requestTime(request.createdAt, requestId);
+    await this.ctx.doc.send(
+      new UpdateCommand({
+        TableName: this.ctx.tableName,
+        Key: key.request(requestId),
+        ConditionExpression: 'attribute_exists(pk)',
+        UpdateExpression:
+          'SET customerId = :customer, territoryId = :territory, gsi1pk = :territoryKey, gsi1sk = :time, gsi2pk = :customerKey, gsi2sk = :time, updatedAt = :at',
+        ExpressionAttributeValues: {
+          ':customer': route.customerId,
+          ':territory': route.territoryId,
+          ':territoryKey': `TERRITORY#${route.territoryId}`,
+          ':customerKey': `CUSTOMER#${route.customerId}`,
+          ':time': time,
+          ':at': toUtc(at),
+        },
+      }),
+    );
+  }
+
+  /**
+   * A workflow step's outcome: the request's new status (and store or reason) and
+   * the step's audit event, in one transaction so the timeline never disagrees
+   * with the status.
+   */
+  async recordStep(requestId: string, change: { status: RequestStatus; storeId?: string; reason?: string }, event: AuditEvent): Promise<void> {
+    if (!REQUEST_STATUSES.includes(change.status)) {
+      throw new ValidationError(`request ${requestId}`, [{ field: 'status', problem: `must be one of ${REQUEST_STATUSES.join(', ')}` }]);
+    }
+    const sets = ['#status = :status', 'updatedAt = :at', 'gsi3pk = :statusKey'];
+    const values: Record<string, unknown> = { ':status': change.status, ':at': toUtc(event.at), ':statusKey': `STATUS#${change.status}` };
+    if (change.storeId !== undefined) {
+      sets.push('storeId = :store');
+      values[':store'] = change.storeId;
+    }
+    if (change.reason !== undefined) {
+      sets.push('reason = :reason');
+      values[':reason'] = change.reason;
+    }
+    try {
+      await this.ctx.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.ctx.tableName,
+                Key: key.request(requestId),
+                ConditionExpression: 'attribute_exists(pk)',
+                UpdateExpression: `SET ${sets.join(', ')}`,
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: values,
+              },
+            },
+            { Put: { TableName: this.ctx.tableName, Item: auditItem(event) } },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+        throw new NotFoundError('request', requestId);
+      }
       throw error;
     }
   }

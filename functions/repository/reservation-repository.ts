@@ -58,7 +58,8 @@ import { ConflictError } from '../domain/errors';
 import { customerRequestRecordSchema, isoDateTimeSchema, skuSchema, storeIdSchema } from '../domain/model';
 import { validate } from '../domain/validate';
 import { backoffMs, type RetryPolicy, type TableContext } from './document-client';
-import { key, toUtc } from './table-layout';
+import { key, RESERVATION_HOLDS, toUtc, type ReservationHold } from './table-layout';
+import { queryAll } from './document-client';
 
 export const MAX_RESERVATION_LINES = 50;
 export const RELEASE_REASONS = ['lapsed', 'cancelled', 'picked-up'] as const;
@@ -76,10 +77,13 @@ export interface ReserveInput {
   /** ISO date-time until which the stock is held. */
   readonly expiresAt: string;
   readonly reservedAt: string;
+  /** Which of the request's holds this is. @default 'initial' */
+  readonly hold?: ReservationHold;
 }
 
 export interface Reservation {
   readonly requestId: string;
+  readonly hold: ReservationHold;
   readonly storeId: string;
   readonly lines: readonly ReservationLine[];
   readonly reservedAt: string;
@@ -119,6 +123,7 @@ const reserveInputSchema = z
       .max(MAX_RESERVATION_LINES, `must contain at most ${MAX_RESERVATION_LINES} lines`),
     expiresAt: isoDateTimeSchema,
     reservedAt: isoDateTimeSchema,
+    hold: z.enum(RESERVATION_HOLDS).default('initial'),
   })
   .superRefine((input, ctx) => {
     const seen = new Set<string>();
@@ -148,6 +153,7 @@ export class DynamoReservationRepository {
     const r = validate(reserveInputSchema, input, `reservation for ${label(input.requestId)}`);
     const reservation: Reservation = {
       requestId: r.requestId,
+      hold: r.hold,
       storeId: r.storeId,
       lines: r.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
       reservedAt: toUtc(r.reservedAt),
@@ -160,7 +166,7 @@ export class DynamoReservationRepository {
         {
           Put: {
             TableName: this.ctx.tableName,
-            Item: { ...key.reservation(r.requestId), entity: 'Reservation', ...rest, holdUntil: expiresAt },
+            Item: { ...key.reservation(r.requestId, r.hold), entity: 'Reservation', ...rest, holdUntil: expiresAt },
             ConditionExpression: 'attribute_not_exists(pk)',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
@@ -187,7 +193,7 @@ export class DynamoReservationRepository {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const reasons = error.CancellationReasons ?? [];
         if (reasons[0]?.Code === 'ConditionalCheckFailed') {
-          const existing = await this.getReservation(r.requestId);
+          const existing = await this.getReservation(r.requestId, r.hold);
           // The record existed when the transaction ran; records are never deleted.
           if (existing) return { outcome: 'already-reserved', reservation: existing };
         }
@@ -209,9 +215,9 @@ export class DynamoReservationRepository {
    * returned (lapsed, cancelled) or leave the shelf (picked-up: available and
    * reserved both drop). One transaction; a second release answers `not-held`.
    */
-  async release(requestId: string, reason: ReleaseReason, at: string): Promise<'released' | 'not-held'> {
+  async release(requestId: string, reason: ReleaseReason, at: string, hold: ReservationHold = 'initial'): Promise<'released' | 'not-held'> {
     const input = validate(releaseInputSchema, { requestId, reason, at }, `release of ${label(requestId)}`);
-    const held = await this.getReservation(input.requestId);
+    const held = await this.getReservation(input.requestId, hold);
     if (!held || held.status !== 'HELD') return 'not-held';
     const pickedUp = input.reason === 'picked-up';
     const names: Record<string, string> = pickedUp
@@ -222,7 +228,7 @@ export class DynamoReservationRepository {
         {
           Update: {
             TableName: this.ctx.tableName,
-            Key: key.reservation(input.requestId),
+            Key: key.reservation(input.requestId, hold),
             ConditionExpression: '#status = :held',
             UpdateExpression: 'SET #status = :released, releasedAt = :at, releaseReason = :reason',
             ExpressionAttributeNames: { '#status': 'status' },
@@ -260,12 +266,33 @@ export class DynamoReservationRepository {
     }
   }
 
-  /** The reservation of a request (strongly consistent read), or undefined. */
-  async getReservation(requestId: string): Promise<Reservation | undefined> {
+  /** Ends every hold of a request that is still held; the holds that were released. */
+  async releaseAll(requestId: string, reason: ReleaseReason, at: string): Promise<Reservation[]> {
+    const released: Reservation[] = [];
+    for (const reservation of await this.reservationsFor(requestId)) {
+      if (reservation.status === 'HELD' && (await this.release(requestId, reason, at, reservation.hold)) === 'released') {
+        released.push(reservation);
+      }
+    }
+    return released;
+  }
+
+  /** One hold of a request (strongly consistent read), or undefined. */
+  async getReservation(requestId: string, hold: ReservationHold = 'initial'): Promise<Reservation | undefined> {
     const out = await this.ctx.doc.send(
-      new GetCommand({ TableName: this.ctx.tableName, Key: key.reservation(requestId), ConsistentRead: true }),
+      new GetCommand({ TableName: this.ctx.tableName, Key: key.reservation(requestId, hold), ConsistentRead: true }),
     );
     return out.Item ? toReservation(out.Item) : undefined;
+  }
+
+  /** Every hold of a request, initial first. */
+  async reservationsFor(requestId: string): Promise<Reservation[]> {
+    const items = await queryAll(this.ctx, {
+      KeyConditionExpression: 'pk = :request AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':request': key.request(requestId).pk, ':prefix': 'RESERVATION#' },
+      ConsistentRead: true,
+    });
+    return items.map(toReservation).sort((a, b) => RESERVATION_HOLDS.indexOf(a.hold) - RESERVATION_HOLDS.indexOf(b.hold));
   }
 }
 
@@ -273,6 +300,7 @@ function toReservation(item: Record<string, unknown>): Reservation {
   const lines = (item.lines as { sku: string; quantity: number }[]).map((l) => ({ sku: l.sku, quantity: Number(l.quantity) }));
   return {
     requestId: String(item.requestId),
+    hold: item.hold === 'decided' ? 'decided' : 'initial',
     storeId: String(item.storeId),
     lines,
     reservedAt: String(item.reservedAt),

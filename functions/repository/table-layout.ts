@@ -64,11 +64,25 @@ export const key = {
   request: (requestId: string) => ({ pk: `REQUEST#${requestId}`, sk: 'REQUEST' }),
   decision: (requestId: string, decidedAt: string) => ({ pk: `REQUEST#${requestId}`, sk: `DECISION#${decidedAt}` }),
   audit: (requestId: string, at: string, step: string) => ({ pk: `REQUEST#${requestId}`, sk: `EVENT#${at}#${step}` }),
-  /** The stock a request holds: one record per request, written in the same transaction as the stock updates. */
-  reservation: (requestId: string) => ({ pk: `REQUEST#${requestId}`, sk: 'RESERVATION' }),
+  /**
+   * Stock a request holds at one store, written in the same transaction as the stock updates: the
+   * `initial` hold from the first check, and a `decided` one where a person's decision sourced the rest.
+   */
+  reservation: (requestId: string, hold: ReservationHold = 'initial') => ({ pk: `REQUEST#${requestId}`, sk: `RESERVATION#${hold}` }),
+  /** The decision reference a person's link carries; it stands in for a Step Functions task token. */
+  decisionRef: (ref: string) => ({ pk: `DECISIONREF#${ref}`, sk: 'DECISIONREF' }),
+  /** A notification sent (or being sent) for a request: written before the publish, so a retried step sends once. */
+  notification: (requestId: string, dedupeKey: string) => ({ pk: `REQUEST#${requestId}`, sk: `NOTIFICATION#${dedupeKey}` }),
+  /** An escalated request waiting for a product, in the product's partition: the stock feed finds it there. */
+  waitingFor: (sku: string, requestId: string) => ({ pk: `PRODUCT#${sku}`, sk: `WAITING#${requestId}` }),
+  /** Who holds the decision of an escalated request right now. */
+  escalation: (requestId: string) => ({ pk: `REQUEST#${requestId}`, sk: 'ESCALATION' }),
   /** Sort key of a request in the time-ordered indexes; UTC milliseconds so text order is time order. */
   requestTime: (createdAt: string, requestId: string) => `REQUEST#${toUtc(createdAt)}#${requestId}`,
 } as const;
+
+export const RESERVATION_HOLDS = ['initial', 'decided'] as const;
+export type ReservationHold = (typeof RESERVATION_HOLDS)[number];
 
 export const STORES_PARTITION = 'STORES';
 export const CATALOGUE_PARTITION = 'CATALOGUE';
@@ -155,10 +169,9 @@ export function requestItem(input: CustomerRequestRecord): Item {
   const time = key.requestTime(r.createdAt, r.requestId);
   return {
     ...key.request(r.requestId),
-    gsi1pk: `TERRITORY#${r.territoryId}`,
-    gsi1sk: time,
-    gsi2pk: `CUSTOMER#${r.customerId}`,
-    gsi2sk: time,
+    // A request joins the territory and customer indexes once routing has found them.
+    ...(r.territoryId === undefined ? {} : { gsi1pk: `TERRITORY#${r.territoryId}`, gsi1sk: time }),
+    ...(r.customerId === undefined ? {} : { gsi2pk: `CUSTOMER#${r.customerId}`, gsi2sk: time }),
     gsi3pk: `STATUS#${r.status}`,
     gsi3sk: time,
     entity: 'CustomerRequest',

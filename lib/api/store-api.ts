@@ -32,9 +32,11 @@ export class StoreApi extends Construct {
   public readonly api: RestApi;
   public readonly validator: RequestValidator;
   public readonly accessLogs: LogGroup;
+  public readonly stageName: string;
 
   constructor(scope: Construct, id: string, props: StoreApiProps) {
     super(scope, id);
+    this.stageName = props.stageName;
     this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS });
     this.api = new RestApi(this, 'Api', {
       description: 'Tandem 360: customer requests and stock feeds from store systems',
@@ -78,6 +80,27 @@ export class StoreApi extends Construct {
       id: 'AwsSolutions-COG4',
       reason: 'Store systems are machines and authenticate with IAM (SigV4); Cognito user pools are for people.',
     });
+    return method;
+  }
+
+  /**
+   * A route for people, not store systems: the single-use, 128-bit reference in
+   * its path is the credential (a capability URL, as in a password-reset link),
+   * so it needs no IAM signature a phone could not make. The handler validates
+   * the body; the stage's throttling applies.
+   */
+  addCapabilityRoute(resource: IResource, httpMethod: string, integration: Integration, options: MethodOptions = {}): Method {
+    const method = resource.addMethod(httpMethod, integration, {
+      ...options,
+      authorizationType: AuthorizationType.NONE,
+      requestValidator: this.validator,
+    });
+    for (const id of ['AwsSolutions-APIG4', 'AwsSolutions-COG4']) {
+      Validations.of(method).acknowledge({
+        id,
+        reason: 'Capability URL: the unguessable, single-use decision reference in the path authorizes exactly one answer to one task; tandem partners answer from a phone without AWS credentials.',
+      });
+    }
     return method;
   }
 }

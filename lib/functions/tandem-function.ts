@@ -83,6 +83,8 @@ export class TandemFunction extends Construct {
       bundling: {
         format: OutputFormat.CJS,
         minify: true,
+        // Error classes are matched by name (Step Functions Retry/Catch, logs): minification must keep them.
+        keepNames: true,
         sourceMap: true,
         sourcesContent: false,
         target: 'node24',

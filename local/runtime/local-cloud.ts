@@ -13,7 +13,7 @@ import { createDynamoDbClient } from '../dynamodb-local';
 import { ensureTables, tablesFromTemplate } from '../tables';
 import { loadStackModel } from '../template/stack-model';
 import { LOCAL_AWS, type LocalStackModel } from './contracts';
-import { createApiGatewayEndpoint, localCredentials } from './http/api-gateway';
+import { apiGatewayPath, createApiGatewayEndpoint, localCredentials } from './http/api-gateway';
 import { startHttpServer, type LocalHttpServer } from './http/server';
 import { LocalLambdaRunner, type LambdaLogSink } from './lambda';
 import { createSnsEndpoint } from './sns/sns-endpoint';
@@ -59,19 +59,21 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const dynamoDb = createDynamoDbClient(options.dynamoDbEndpoint);
   await ensureTables(dynamoDb, tablesFromTemplate(readStackTemplate(options.outdir, options.stackName)));
 
-  // The AWS endpoint must be listening before functions learn its URL, so
-  // the server starts first and its endpoints are attached once built.
+  // The endpoints must be listening before functions learn their URLs, so the
+  // servers start first and their endpoints are attached once built.
   const awsEndpoints: Parameters<typeof startHttpServer>[0][number][] = [];
+  const apiEndpoints: Parameters<typeof startHttpServer>[0][number][] = [];
   const awsServer = await startHttpServer(awsEndpoints, { port: options.awsPort ?? 0, name: 'AWS endpoint' });
   let apiServer: LocalHttpServer | undefined;
   let lambda: LocalLambdaRunner | undefined;
   try {
+    apiServer = await startHttpServer(apiEndpoints, { port: options.apiPort ?? 0, name: 'API endpoint' });
     const endpoints = {
       AWS_ENDPOINT_URL_DYNAMODB: options.dynamoDbEndpoint,
       AWS_ENDPOINT_URL_SFN: awsServer.url,
       AWS_ENDPOINT_URL_SNS: awsServer.url,
     };
-    lambda = new LocalLambdaRunner(model.functions, {
+    lambda = new LocalLambdaRunner(withLocalApiUrls(model, apiServer.url), {
       // Node 20 runs the handlers here on purpose (docs/decisions.md); the SDK's Node 22 notice is known.
       baseEnvironment: { ...endpoints, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       ...(options.lambdaLog ? { log: options.lambdaLog } : {}),
@@ -85,10 +87,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       clock: createClock({ scale: options.timeScale ?? 1 }),
     });
     awsEndpoints.push(createStepFunctionsEndpoint(stepFunctions), createSnsEndpoint(sns));
-    apiServer = await startHttpServer([createApiGatewayEndpoint(model.apis, lambda, { credentials: localCredentials })], {
-      port: options.apiPort ?? 0,
-      name: 'API endpoint',
-    });
+    apiEndpoints.push(createApiGatewayEndpoint(model.apis, lambda, { credentials: localCredentials }));
 
     const runner = lambda;
     const api = apiServer;
@@ -123,4 +122,27 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     dynamoDb.destroy();
     throw error;
   }
+}
+
+/**
+ * A function told the public URL of one of the stack's REST APIs
+ * (`https://<restApiId>.execute-api.<region>.<suffix>/<stage>…`, e.g. for links in
+ * messages) gets the local API endpoint instead: the short form
+ * `<apiEndpoint>/<stage>…` when one API has that stage, else the long form.
+ */
+function withLocalApiUrls(model: LocalStackModel, apiEndpoint: string): LocalStackModel['functions'] {
+  return model.functions.map((fn) => {
+    const environment: Record<string, string> = {};
+    for (const [name, value] of Object.entries(fn.environment)) environment[name] = localApiUrl(model, value, apiEndpoint);
+    return { ...fn, environment };
+  });
+}
+
+function localApiUrl(model: LocalStackModel, value: string, apiEndpoint: string): string {
+  const match = /^https:\/\/([a-z0-9]+)\.execute-api\.[a-z0-9-]+\.[a-z0-9.]+\/([A-Za-z0-9_-]+)(.*)$/.exec(value);
+  const api = match && model.apis.find((a) => a.restApiId === match[1] && a.stageName === match[2]);
+  if (!match || !api) return value;
+  const unique = model.apis.filter((a) => a.stageName === api.stageName).length === 1;
+  const base = unique ? `${apiEndpoint}/${api.stageName}` : `${apiEndpoint}${apiGatewayPath(api, '/').replace(/\/$/, '')}`;
+  return `${base}${match[3] ?? ''}`;
 }

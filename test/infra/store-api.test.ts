@@ -4,13 +4,13 @@ import { buildApp } from '../../lib/app';
 const template = Template.fromStack(buildApp({ context: { stage: 'dev' } }).stack);
 
 describe('StoreApi', () => {
-  test('every store-system method requires IAM and validates its request', () => {
+  test('every store-system method requires IAM; only the decision route is open, its reference being the credential; all validate', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as { Properties: Record<string, unknown> }[];
-    expect(methods.length).toBeGreaterThan(0);
-    for (const method of methods) {
-      expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
-      expect(method.Properties.RequestValidatorId).toBeDefined();
-    }
+    expect(methods.length).toBe(4);
+    const open = methods.filter((m) => m.Properties.AuthorizationType !== 'AWS_IAM');
+    expect(open).toHaveLength(1);
+    expect(open[0]!.Properties).toMatchObject({ AuthorizationType: 'NONE', HttpMethod: 'POST', RequestParameters: { 'method.request.path.ref': true } });
+    for (const method of methods) expect(method.Properties.RequestValidatorId).toBeDefined();
   });
 
   test('the stage is throttled, traced, and writes JSON access logs to a log group with a retention', () => {
@@ -36,7 +36,11 @@ describe('CustomerRequestService', () => {
     const statements = policies.flatMap(([, p]) => (p.Properties as { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] } }).PolicyDocument.Statement);
     const dynamo = statements.filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
     expect(dynamo).toEqual([
-      expect.objectContaining({ Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DataTable/), 'Arn'] } }),
+      expect.objectContaining({
+        Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DataTable/), 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['REQUEST#*'] } },
+      }),
     ]);
   });
 
@@ -47,14 +51,14 @@ describe('CustomerRequestService', () => {
     });
   });
 
-  test('the stock feed may only touch store and product items of the table', () => {
+  test('the stock feed may only touch stock, catalogue and, to announce arrivals, the waiting requests and their tandem', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) => id.startsWith('CustomerRequestsStockFeed'));
     const statements = policies.flatMap(([, p]) => (p.Properties as { PolicyDocument: { Statement: Record<string, unknown>[] } }).PolicyDocument.Statement);
     expect(statements.filter((s) => JSON.stringify(s.Action).includes('dynamodb:'))).toEqual([
       expect.objectContaining({
-        Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DataTable/), 'Arn'] },
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STORE#*', 'PRODUCT#*'] } },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STORE#*', 'PRODUCT#*', 'REQUEST#*', 'DECISIONREF#*', 'CUSTOMER#*', 'TERRITORY#*'] } },
       }),
     ]);
   });

@@ -79,6 +79,7 @@ test('reserving within free stock raises reserved by the quantity and records a 
     outcome: 'reserved',
     reservation: {
       requestId: 'req-plain-1',
+      hold: 'initial',
       storeId: S1,
       lines: [{ sku: sku(0), quantity: 7 }],
       reservedAt: RESERVED_AT,

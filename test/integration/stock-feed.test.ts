@@ -68,7 +68,7 @@ describe('POST /stores/{storeId}/stock', () => {
         { sku: C, available: 7 },
       ],
     });
-    expect(answer).toEqual({ status: 200, body: { storeId: STORE.storeId, applied: 3, stale: 0, shortfalls: [] } });
+    expect(answer).toEqual({ status: 200, body: { storeId: STORE.storeId, applied: 3, stale: 0, shortfalls: [], decisionHoldersTold: 0 } });
     const now = await levels();
     expect([now.A?.available, now.B?.available, now.B?.reserved, now.C?.available, now.C?.reserved]).toEqual([35, 18, 8, 7, 0]);
     expect(now.A?.countedAt).toBe(FIRST_FEED);
@@ -84,7 +84,7 @@ describe('POST /stores/{storeId}/stock', () => {
 
   test('a count below the reserved units keeps the reservations and reports the shortfall', async () => {
     const answer = await postFeed(STORE.storeId, { countedAt: hoursAgo(2), levels: [{ sku: B, available: 5 }] });
-    expect(answer.body).toEqual({ storeId: STORE.storeId, applied: 1, stale: 0, shortfalls: [{ sku: B, shortfall: 3 }] });
+    expect(answer.body).toEqual({ storeId: STORE.storeId, applied: 1, stale: 0, shortfalls: [{ sku: B, shortfall: 3 }], decisionHoldersTold: 0 });
     expect(await levels()).toMatchObject({ B: { available: 5, reserved: 8 } });
   });
 

@@ -15,14 +15,15 @@ export interface ProductCloud {
   stop(): Promise<void>;
 }
 
-export async function startProductCloud(options: { timeScale?: number } = {}): Promise<ProductCloud> {
+/** `dynamoDbEndpoint` defaults to the integration project's DynamoDB Local (e.g. a fault-injecting proxy in front of it). */
+export async function startProductCloud(options: { timeScale?: number; dynamoDbEndpoint?: string } = {}): Promise<ProductCloud> {
   const outdir = projectTempDir('product-cloud');
   const { app, stack } = buildApp({ outdir });
   app.synth();
   const cloud = await startLocalCloud({
     outdir,
     stackName: stack.stackName,
-    dynamoDbEndpoint: testEnv('dynamoDbEndpoint'),
+    dynamoDbEndpoint: options.dynamoDbEndpoint ?? testEnv('dynamoDbEndpoint'),
     timeScale: options.timeScale ?? 0.0001,
     lambdaLog: () => undefined,
   });

@@ -181,7 +181,7 @@ const formatKm = (km: number, language: Language): string => `${kmFormats[langua
 // Message kinds and their parameters
 // ---------------------------------------------------------------------------
 
-export const MESSAGE_KINDS = ['reserved', 'partial', 'decisionNeeded', 'reminder', 'handedToPartner', 'unfulfilled', 'sourced'] as const;
+export const MESSAGE_KINDS = ['reserved', 'partial', 'decisionNeeded', 'reminder', 'handedToPartner', 'unfulfilled', 'sourced', 'stockArrived'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 export interface MessageLine {
@@ -240,6 +240,8 @@ export interface MessageParams {
     readonly reason: { readonly kind: 'timeout' } | { readonly kind: 'declined'; readonly text: string; readonly byName?: string };
   };
   sourced: RequestFacts & { readonly store: MessageStore; readonly decidedByName: string };
+  /** Stock of a product the holder's open decision waits for has just been counted at a store. */
+  stockArrived: RequestFacts & DecisionTask & { readonly store: MessageStore; readonly arrived: readonly MessageLine[] };
 }
 
 export interface RenderedMessage {
@@ -342,6 +344,7 @@ const SMS: Record<Language, { [K in MessageKind]: SmsTemplate<K> }> = {
     handedToPartner: (p, l) => ['Übernahme: ', name(p.customerName), ' braucht ', ...firstLineParts(p.lines, l), ` bis ${formatDateTime(p.neededBy, l)}. Entscheiden bis ${formatTime(p.answerBy)}: ${p.link}`],
     unfulfilled: (p, l) => ['Nicht erfüllt: ', ...firstLineParts(p.lines, l), ' für ', name(p.customerName), `, benötigt ${formatDateTime(p.neededBy, l)}. `, ...(p.reason.kind === 'timeout' ? ['Keine Antwort in der Frist.'] : ['Abgelehnt: ', name(p.reason.text)])],
     sourced: (p, l) => ['Beschafft: ', ...firstLineParts(p.lines, l), ' für ', name(p.customerName), ' in ', name(storeLabel(p.store)), `, benötigt ${formatDateTime(p.neededBy, l)}. Von `, name(p.decidedByName)],
+    stockArrived: (p, l) => ['Eingetroffen: ', ...firstLineParts(p.arrived, l), ' in ', name(storeLabel(p.store)), ' für ', name(p.customerName), `. Entscheiden: ${p.link}`],
   },
   en: {
     reserved: (p, l) => ['Reserved: ', ...firstLineParts(p.lines, l), ' for ', name(p.customerName), ' at ', name(storeLabel(p.store)), `. ${p.fulfilment === 'pickup' ? 'Pickup' : 'Delivery'} ${formatDateTime(p.neededBy, l)}`],
@@ -351,6 +354,7 @@ const SMS: Record<Language, { [K in MessageKind]: SmsTemplate<K> }> = {
     handedToPartner: (p, l) => ['Over to you: ', name(p.customerName), ' needs ', ...firstLineParts(p.lines, l), ` by ${formatDateTime(p.neededBy, l)}. Decide by ${formatTime(p.answerBy)}: ${p.link}`],
     unfulfilled: (p, l) => ['Unfulfilled: ', ...firstLineParts(p.lines, l), ' for ', name(p.customerName), `, needed ${formatDateTime(p.neededBy, l)}. `, ...(p.reason.kind === 'timeout' ? ['No answer in time.'] : ['Declined: ', name(p.reason.text)])],
     sourced: (p, l) => ['Sourced: ', ...firstLineParts(p.lines, l), ' for ', name(p.customerName), ' at ', name(storeLabel(p.store)), `, needed ${formatDateTime(p.neededBy, l)}. By `, name(p.decidedByName)],
+    stockArrived: (p, l) => ['In stock: ', ...firstLineParts(p.arrived, l), ' at ', name(storeLabel(p.store)), ' for ', name(p.customerName), `. Decide: ${p.link}`],
   },
 };
 
@@ -421,6 +425,11 @@ const EMAIL: Record<Language, { [K in MessageKind]: EmailTemplate<K> }> = {
       lead: `${p.decidedByName} hat die Ware für ${p.customerName} beschafft; sie ist dort reserviert.`,
       sections: [storeBlock(p.store, l)],
     }),
+    stockArrived: (p, l) => ({
+      subject: `Ware eingetroffen für ${p.customerName}: ${p.store.name}`,
+      lead: `Für die offene Entscheidung zu ${p.customerName} ist Ware eingetroffen. Mit "Beschafft" und diesem Markt wird sie reserviert.`,
+      sections: [storeBlock(p.store, l), `${PHRASES.de.labels.offers}:\n${lineList(p.arrived, l)}`, decisionBlock(p, l)],
+    }),
   },
   en: {
     reserved: (p, l) => ({
@@ -460,6 +469,11 @@ const EMAIL: Record<Language, { [K in MessageKind]: EmailTemplate<K> }> = {
       subject: `Sourced for ${p.customerName}: ${p.store.name}`,
       lead: `${p.decidedByName} sourced the goods for ${p.customerName}; they are reserved there.`,
       sections: [storeBlock(p.store, l)],
+    }),
+    stockArrived: (p, l) => ({
+      subject: `Stock arrived for ${p.customerName}: ${p.store.name}`,
+      lead: `Goods your open decision for ${p.customerName} waits for have arrived. Answer "sourced" with this store to reserve them.`,
+      sections: [storeBlock(p.store, l), `${PHRASES.en.labels.offers}:\n${lineList(p.arrived, l)}`, decisionBlock(p, l)],
     }),
   },
 };

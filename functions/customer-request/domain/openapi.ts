@@ -32,7 +32,7 @@ export const requestAcceptedSchema = z
     status: z.enum(REQUEST_STATUSES),
     statusUrl: z.string().describe('Where to follow the request: GET /requests/{id}.'),
   })
-  .describe('202 for a new request, 200 with the existing request for a repeated identical submission.');
+  .describe('202 for a new request, and for a repeated identical submission (with the request\'s current status).');
 
 export const problemSchema = z
   .object({
@@ -43,25 +43,53 @@ export const problemSchema = z
   })
   .describe('What was wrong, in words a person can act on.');
 
+const holdLineSchema = z.object({ sku: skuSchema, quantity: z.number().positive() });
+
 export const requestStatusViewSchema = z
   .object({
-    requestId: requestIdSchema,
-    customerId: customerIdSchema.optional(),
-    territoryId: territoryIdSchema.optional(),
-    status: z.enum(REQUEST_STATUSES),
-    storeId: storeIdSchema.optional().describe('The store the goods are reserved at, once chosen.'),
-    lines: z.array(submissionLineSchema),
-    reserved: z.array(submissionLineSchema).describe('What is reserved (all lines, part of them, or none).'),
-    notifications: z.array(
-      z.object({
-        personId: personIdSchema,
-        role: z.enum(ROLES),
-        channel: z.enum(CHANNELS),
-        kind: z.enum(MESSAGE_KINDS),
-        at: isoDateTimeSchema,
-      }),
-    ),
-    decision: decisionRecordSchema.optional(),
+    request: z
+      .object({
+        requestId: requestIdSchema,
+        customerId: customerIdSchema.optional(),
+        territoryId: territoryIdSchema.optional(),
+        status: z.enum(REQUEST_STATUSES),
+        storeId: storeIdSchema.optional().describe('The store holding the goods, once chosen.'),
+        reason: z.string().optional().describe('Why the request ended FAILED, UNFULFILLED or PARTIAL.'),
+        lines: z.array(submissionLineSchema),
+        neededBy: isoDateTimeSchema,
+        fulfilment: z.enum(['pickup', 'delivery']),
+        createdAt: isoDateTimeSchema,
+        updatedAt: isoDateTimeSchema,
+      })
+      .loose(),
+    reservations: z
+      .array(
+        z.object({
+          hold: z.enum(['initial', 'decided']).describe('The first reservation, or the one a decision sourced.'),
+          storeId: storeIdSchema,
+          lines: z.array(holdLineSchema),
+          status: z.enum(['HELD', 'RELEASED']),
+          reservedAt: isoDateTimeSchema,
+          expiresAt: isoDateTimeSchema.describe('Needed-by plus the grace period: then the hold lapses.'),
+          releasedAt: isoDateTimeSchema.optional(),
+          releaseReason: z.enum(['lapsed', 'cancelled', 'picked-up']).optional(),
+        }).loose(),
+      )
+      .describe('What the request holds where.'),
+    notifications: z
+      .array(
+        z.object({
+          personId: personIdSchema,
+          role: z.enum(ROLES),
+          channel: z.enum(CHANNELS),
+          kind: z.enum(MESSAGE_KINDS),
+          status: z.enum(['SENDING', 'SENT']),
+          claimedAt: isoDateTimeSchema,
+          sentAt: isoDateTimeSchema.optional(),
+        }).loose(),
+      )
+      .describe('Who was told what, on which channel, when.'),
+    decisions: z.array(decisionRecordSchema),
     timeline: z.array(auditEventSchema).describe('One audit event per workflow step, oldest first.'),
   })
   .describe('Everything known about a customer request.');
@@ -73,11 +101,14 @@ export const stockFeedResultSchema = z.object({
   shortfalls: z
     .array(z.object({ sku: skuSchema, shortfall: z.number().int().positive() }))
     .describe('Products whose count no longer covers their reservations.'),
+  decisionHoldersTold: z.number().int().min(0).describe('Escalated requests whose decision holder was told that stock arrived here.'),
 });
 
 export const decisionAcceptedSchema = z.object({
   requestId: requestIdSchema,
   outcome: z.enum(DECISION_OUTCOMES),
+  decidedBy: personIdSchema,
+  accepted: z.literal(true),
 });
 
 /** The story's request (geese for a Düsseldorf restaurant); a unit test parses it with the real parser. */
@@ -146,8 +177,7 @@ export function buildOpenApiDocument(): JsonSchema {
           security: SIGV4,
           requestBody: { required: true, ...json(ref('CustomerRequestSubmission'), { example: SUBMISSION_EXAMPLE }) },
           responses: {
-            '202': response('Accepted: the workflow has started.', 'RequestAccepted'),
-            '200': response('The same requestId with the same body was submitted before: the existing request.', 'RequestAccepted'),
+            '202': response('Accepted: the workflow has started (or, for a repeated identical submission, had started).', 'RequestAccepted'),
             '400': response('The body is not valid JSON or breaks a rule; `problems` names each field.'),
             '403': response('Missing or invalid SigV4 signature.'),
             '409': response('The same requestId was submitted before with a different body.'),
@@ -199,6 +229,7 @@ export function buildOpenApiDocument(): JsonSchema {
             '200': response('The decision is recorded and the workflow continues.', 'DecisionAccepted'),
             '400': response('The body breaks a rule; `problems` names each field.'),
             '404': response('No task with this reference.'),
+            '409': response('The named store cannot give the missing goods now; the reference stays usable.'),
             '410': response('The reference was used already or its task has expired or passed on.'),
           },
         },

@@ -413,6 +413,8 @@ function proxyEvent({ target, route, pathParameters, request, identity, requestI
   for (const [name, value] of request.query) (multiValueQuery[name] ??= []).push(value);
   const hasQuery = Object.keys(multiValueQuery).length > 0;
   const host = request.headers.host ?? 'localhost';
+  // API Gateway tells the integration the scheme the client used; this server speaks plain HTTP.
+  const headers: Record<string, string> = { 'x-forwarded-proto': 'http', ...request.headers };
   const callerIdentity: APIGatewayEventIdentity = {
     accessKey: identity?.accessKeyId ?? null,
     accountId: identity ? LOCAL_AWS.accountId : null,
@@ -435,8 +437,8 @@ function proxyEvent({ target, route, pathParameters, request, identity, requestI
     resource: route.path,
     path: target.path,
     httpMethod: request.method,
-    headers: { ...request.headers },
-    multiValueHeaders: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, [value]])),
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
     queryStringParameters: hasQuery ? Object.fromEntries(Object.entries(multiValueQuery).map(([name, values]) => [name, values.at(-1)])) : null,
     multiValueQueryStringParameters: hasQuery ? multiValueQuery : null,
     pathParameters: pathParameters === null ? null : { ...pathParameters },

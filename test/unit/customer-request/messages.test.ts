@@ -54,6 +54,7 @@ function paramsFor(facts: typeof storyFacts, store: MessageStore, extra: { perso
     handedToPartner: { ...facts, ...task, fromName: extra.personName },
     unfulfilled: { ...facts, reason: { kind: 'declined', text: extra.reason, byName: extra.personName } },
     sourced: { ...facts, store, decidedByName: extra.personName },
+    stockArrived: { ...facts, ...task, store, arrived: [{ ...first, quantity: 12 }] },
   };
 }
 
@@ -110,10 +111,11 @@ describe('SMS: one GSM-7 segment', () => {
 
   test('the link and the quantity are never shortened, however long the names', () => {
     for (const language of LANGUAGES) {
-      for (const kind of ['decisionNeeded', 'reminder', 'handedToPartner'] as const) {
+      for (const kind of ['decisionNeeded', 'reminder', 'handedToPartner', 'stockArrived'] as const) {
         expect(render(kind, extreme, language).sms.endsWith(`: ${LINK}`)).toBe(true);
       }
-      for (const kind of MESSAGE_KINDS) expect(render(kind, extreme, language).sms).toContain(language === 'de' ? '9.999,999 kg' : '9,999.999 kg');
+      // stockArrived names the arrived quantity, not the requested one.
+      for (const kind of MESSAGE_KINDS.filter((k) => k !== 'stockArrived')) expect(render(kind, extreme, language).sms).toContain(language === 'de' ? '9.999,999 kg' : '9,999.999 kg');
     }
   });
 

@@ -1,0 +1,62 @@
+/**
+ * Workflow step ConcludeRequest: the request's final status, from what is
+ * actually held and decided (not from what the workflow believes):
+ * - a hold from a decision → SOURCED;
+ * - the first hold, after an escalation that sourced nothing → PARTIAL;
+ * - the first hold without escalation → RESERVED;
+ * - nothing held → UNFULFILLED, with the reason (declined, or no answer).
+ * The products stop being waited for; the outcome and its audit event are
+ * written together.
+ */
+import { DynamoEscalationRepository } from '../repository/escalation-repository';
+import { DynamoRequestRepository } from '../repository/request-repository';
+import { DynamoReservationRepository } from '../repository/reservation-repository';
+import { stepHandler } from '../shared/step-handler';
+import type { ConcludeResult } from './workflow/state';
+import { tableContext } from './workflow/step-context';
+
+export async function concludeRequest(input: { requestId: string }, now = new Date()): Promise<ConcludeResult> {
+  const ctx = tableContext();
+  const requests = new DynamoRequestRepository(ctx);
+  const escalations = new DynamoEscalationRepository(ctx);
+  const [holds, escalation, decisions] = await Promise.all([
+    new DynamoReservationRepository(ctx).reservationsFor(input.requestId),
+    escalations.getEscalation(input.requestId),
+    requests.decisionsFor(input.requestId),
+  ]);
+  const held = holds.filter((h) => h.status === 'HELD');
+  const decided = held.find((h) => h.hold === 'decided');
+  const initial = held.find((h) => h.hold === 'initial');
+  const decision = decisions.at(-1);
+
+  let status: ConcludeResult['status'];
+  let storeId: string | undefined;
+  let reason: string | undefined;
+  if (decided) {
+    status = 'SOURCED';
+    storeId = decided.storeId;
+  } else if (initial) {
+    status = escalation ? 'PARTIAL' : 'RESERVED';
+    storeId = initial.storeId;
+    if (escalation) reason = missingReason(decision);
+  } else {
+    status = 'UNFULFILLED';
+    reason = missingReason(decision);
+  }
+  if (escalation) await escalations.closeEscalation(input.requestId);
+  const holdUntil = held.length > 0 ? held.map((h) => h.expiresAt).sort().at(-1)! : null;
+  await requests.recordStep(
+    input.requestId,
+    { status, ...(storeId ? { storeId } : {}), ...(reason ? { reason } : {}) },
+    { requestId: input.requestId, at: now.toISOString(), step: 'Outcome', detail: { status, holds: held.map((h) => ({ hold: h.hold, storeId: h.storeId, lines: h.lines })), holdUntil, ...(reason ? { reason } : {}) } },
+  );
+  return { status, holdUntil };
+}
+
+function missingReason(decision: { outcome: string; reason?: string; decidedBy: string } | undefined): string {
+  if (!decision) return 'no decision before the deadline';
+  if (decision.outcome === 'declined') return `declined by ${decision.decidedBy}: ${decision.reason ?? ''}`.trim();
+  return `the stock the ${decision.outcome} decision named was no longer free`;
+}
+
+export const handler = stepHandler('ConcludeRequest', (input: { requestId: string }) => concludeRequest(input));

@@ -1,0 +1,73 @@
+/**
+ * POST /tasks/{ref}/decision: a tandem partner answers an escalated request
+ * from the link in their SMS or email. The reference is the credential (128
+ * random bits, single-use, bound to one holder and phase); the answer is stored
+ * first and then handed to the waiting workflow task (SendTaskSuccess, or
+ * SendTaskFailure for a decline). Unknown reference → 404; used, handed-over or
+ * expired → 410; a store that cannot give the missing goods → 409 and the
+ * reference stays usable. None of these touches the workflow.
+ */
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import type { StockLevel } from '../domain/model';
+import { DynamoCatalogueRepository } from '../repository/catalogue-repository';
+import { batchGetAll, createDocumentClient } from '../repository/document-client';
+import { DynamoEscalationRepository } from '../repository/escalation-repository';
+import { DynamoStoreDirectory } from '../repository/store-directory';
+import { fromItem, key } from '../repository/table-layout';
+import { DynamoTerritoryDirectory } from '../repository/territory-directory';
+import { requiredEnv } from '../shared/environment';
+import { httpHandler } from '../shared/http-handler';
+import { GoneError, json, parseJsonBody } from '../shared/http-response';
+import { logger } from '../shared/powertools';
+import { isDecisionRef, parseDecision, type Decision } from './domain/decision';
+import { freeStock } from './domain/stock-selection';
+import { deliverDecision } from './workflow/deliver-decision';
+
+const ctx = { doc: createDocumentClient(), tableName: requiredEnv('TABLE_NAME') };
+const sfn = new SFNClient({});
+
+export async function decideTask(event: Pick<APIGatewayProxyEvent, 'pathParameters' | 'body' | 'isBase64Encoded'>, now = new Date()) {
+  const ref = event.pathParameters?.ref ?? '';
+  if (!isDecisionRef(ref)) {
+    throw new ValidationError('path parameter ref', [{ field: 'ref', problem: 'must be the 22-character reference from a decision link' }]);
+  }
+  const decision = parseDecision(parseJsonBody(event.body, event.isBase64Encoded));
+  const escalations = new DynamoEscalationRepository(ctx);
+  const current = await escalations.getRef(ref);
+  if (!current) throw new NotFoundError('decision reference', ref);
+  await checkDecision(decision, current.requestId, escalations);
+
+  const taken = await escalations.decide(ref, decision, now.toISOString());
+  if (taken.outcome === 'unknown') throw new NotFoundError('decision reference', ref);
+  if (taken.outcome === 'gone') throw new GoneError(`decision reference ${ref} ${taken.why}`);
+  const { decided, taskToken } = taken.ref;
+  const delivery = taskToken && decided ? await deliverDecision(sfn, taskToken, decided) : 'task-gone';
+  // A token that just expired is harmless: the workflow's next step picks the stored decision up.
+  logger.info('decision taken', { requestId: taken.ref.requestId, outcome: decision.outcome, delivery });
+  return json(200, { requestId: taken.ref.requestId, outcome: decision.outcome, decidedBy: taken.ref.holderId, accepted: true });
+}
+
+/** The named store must exist and hold the missing goods now; an alternative must be in the catalogue. */
+async function checkDecision(decision: Decision, requestId: string, escalations: DynamoEscalationRepository): Promise<void> {
+  if (decision.outcome === 'alternative') {
+    if (!(await new DynamoCatalogueRepository(ctx).getProduct(decision.sku))) {
+      throw new ValidationError('decision', [{ field: 'sku', problem: `${decision.sku} is not in the catalogue` }]);
+    }
+    return;
+  }
+  if (decision.outcome !== 'sourced') return;
+  if (!(await new DynamoStoreDirectory(ctx, new DynamoTerritoryDirectory(ctx)).getStore(decision.storeId))) {
+    throw new ValidationError('decision', [{ field: 'storeId', problem: `store ${decision.storeId} does not exist` }]);
+  }
+  const missing = (await escalations.getEscalation(requestId))?.missing ?? [];
+  const levels = (await batchGetAll(ctx, missing.map((line) => key.stock(decision.storeId, line.sku)))).map((item) => fromItem<StockLevel>(item));
+  const short = missing.flatMap((line) => {
+    const free = freeStock(levels.find((l) => l.sku === line.sku));
+    return free < line.quantity ? [`${line.sku}: ${free} free of ${line.quantity} needed`] : [];
+  });
+  if (short.length > 0) throw new ConflictError(`store ${decision.storeId} cannot give the missing goods now (${short.join('; ')}); the link stays valid`);
+}
+
+export const handler = httpHandler((event) => decideTask(event));

@@ -1,0 +1,157 @@
+/**
+ * Tells tandem partners about a request: renders the message of a kind in each
+ * recipient's language and sends it on each of their channels — SMS straight
+ * to the mobile number (one GSM-7 segment, transactional), email through the
+ * tandem email topic with the person id as message attribute (the topic's
+ * subscriptions deliver it; issue 5 provisions them per tandem). Every send is
+ * claimed in the notification log first, so a retried step sends once.
+ * Logs name person ids and channels only.
+ */
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { NotFoundError } from '../../domain/errors';
+import type { Customer, Person, Product, Role, Store, Tandem } from '../../domain/model';
+import { DynamoCatalogueRepository } from '../../repository/catalogue-repository';
+import { DynamoCustomerRepository } from '../../repository/customer-repository';
+import type { TableContext } from '../../repository/document-client';
+import { DynamoNotificationLog } from '../../repository/notification-log';
+import { DynamoRequestRepository } from '../../repository/request-repository';
+import { DynamoStoreDirectory } from '../../repository/store-directory';
+import { DynamoTerritoryDirectory } from '../../repository/territory-directory';
+import { logger } from '../../shared/powertools';
+import { renderMessage, type MessageKind, type MessageLine, type MessageParams, type MessageStore } from '../domain/messages';
+import type { CustomerRequestRecord } from '../../domain/model';
+
+export interface Recipient {
+  readonly person: Person;
+  readonly role: Role;
+}
+
+/** What every message about one request is made from. */
+export interface RequestFacts {
+  readonly request: CustomerRequestRecord;
+  readonly customer: Customer;
+  readonly tandem: Tandem;
+  readonly products: ReadonlyMap<string, Product>;
+}
+
+export interface SentNotification {
+  readonly personId: string;
+  readonly role: Role;
+  readonly channel: 'sms' | 'email';
+  readonly outcome: 'sent' | 'already-sent';
+}
+
+export class TandemNotifier {
+  private readonly requests: DynamoRequestRepository;
+  private readonly customers: DynamoCustomerRepository;
+  private readonly territories: DynamoTerritoryDirectory;
+  private readonly catalogue: DynamoCatalogueRepository;
+  private readonly stores: DynamoStoreDirectory;
+  private readonly log: DynamoNotificationLog;
+
+  constructor(
+    ctx: TableContext,
+    private readonly sns: SNSClient,
+    private readonly emailTopicArn: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.requests = new DynamoRequestRepository(ctx);
+    this.customers = new DynamoCustomerRepository(ctx);
+    this.territories = new DynamoTerritoryDirectory(ctx);
+    this.catalogue = new DynamoCatalogueRepository(ctx);
+    this.stores = new DynamoStoreDirectory(ctx, this.territories);
+    this.log = new DynamoNotificationLog(ctx);
+  }
+
+  async facts(requestId: string, extraSkus: readonly string[] = []): Promise<RequestFacts> {
+    const request = await this.requests.getRequest(requestId);
+    if (!request) throw new NotFoundError('request', requestId);
+    if (!request.customerId || !request.territoryId) throw new NotFoundError('route of request', requestId);
+    const [customer, tandem, products] = await Promise.all([
+      this.customers.getCustomer(request.customerId),
+      this.territories.getTandem(request.territoryId),
+      this.catalogue.getProducts([...request.lines.map((l) => l.sku), ...extraSkus]),
+    ]);
+    if (!customer) throw new NotFoundError('customer', request.customerId);
+    if (!tandem) throw new NotFoundError('tandem of territory', request.territoryId);
+    return { request, customer, tandem, products: new Map(products.map((p) => [p.sku, p])) };
+  }
+
+  async store(storeId: string, distanceKm?: number): Promise<MessageStore> {
+    const store: Store | undefined = await this.stores.getStore(storeId);
+    if (!store) throw new NotFoundError('store', storeId);
+    return { name: store.name, city: store.city, postcode: store.postcode, ...(distanceKm === undefined ? {} : { distanceKm }) };
+  }
+
+  /** Message lines with product names and units from the catalogue. */
+  lines(facts: RequestFacts, lines: readonly { sku: string; quantity: number }[]): MessageLine[] {
+    return lines.map((line) => {
+      const product = facts.products.get(line.sku);
+      return { sku: line.sku, productName: product?.name ?? line.sku, quantity: line.quantity, unit: product?.unit ?? 'piece' };
+    });
+  }
+
+  /** The facts every kind shares, for one recipient. */
+  common(facts: RequestFacts, recipient: Recipient) {
+    return {
+      requestId: facts.request.requestId,
+      customerName: facts.customer.name,
+      lines: this.lines(facts, facts.request.lines),
+      neededBy: facts.request.neededBy,
+      fulfilment: facts.request.fulfilment,
+      ...(facts.request.note ? { note: facts.request.note } : {}),
+      recipientName: recipient.person.name,
+    };
+  }
+
+  recipients(tandem: Tandem, roles: readonly Role[] = ['inside', 'field']): Recipient[] {
+    return roles.map((role) => ({ role, person: role === 'inside' ? tandem.insideManager : tandem.fieldManager }));
+  }
+
+  /**
+   * Sends a message kind to each recipient on each of their channels, once per
+   * `occasion` (e.g. the phase or the stock count that caused it).
+   */
+  async send<K extends MessageKind>(
+    requestId: string,
+    kind: K,
+    recipients: readonly Recipient[],
+    paramsFor: (recipient: Recipient) => MessageParams[K],
+    occasion = '',
+  ): Promise<SentNotification[]> {
+    const sent: SentNotification[] = [];
+    for (const recipient of recipients) {
+      const { person, role } = recipient;
+      const message = renderMessage(kind, paramsFor(recipient), person.language);
+      for (const channel of person.channels) {
+        const dedupeKey = [kind, occasion, person.personId, channel].filter(Boolean).join('#');
+        const claimed = await this.log.claim({ requestId, dedupeKey, kind, personId: person.personId, role, channel, claimedAt: this.now().toISOString() });
+        if (claimed === 'already-sent') {
+          sent.push({ personId: person.personId, role, channel, outcome: 'already-sent' });
+          continue;
+        }
+        const { MessageId } = await this.sns.send(
+          channel === 'sms'
+            ? new PublishCommand({
+                PhoneNumber: person.mobile,
+                Message: message.sms,
+                MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
+              })
+            : new PublishCommand({
+                TopicArn: this.emailTopicArn,
+                Subject: message.email.subject,
+                Message: message.email.body,
+                MessageAttributes: {
+                  personId: { DataType: 'String', StringValue: person.personId },
+                  kind: { DataType: 'String', StringValue: kind },
+                },
+              }),
+        );
+        await this.log.markSent(requestId, dedupeKey, MessageId ?? 'unknown', this.now().toISOString());
+        logger.info('notification sent', { kind, personId: person.personId, channel });
+        sent.push({ personId: person.personId, role, channel, outcome: 'sent' });
+      }
+    }
+    return sent;
+  }
+}

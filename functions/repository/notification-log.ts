@@ -1,0 +1,77 @@
+/**
+ * Which notifications a request has sent, to whom, on which channel, when.
+ *
+ * A record is claimed (conditional put) BEFORE the message is published and
+ * marked SENT with the message id after: a retried workflow step finds the
+ * SENT record and publishes nothing. A claim that was never marked sent (the
+ * step died between claim and publish) is published again — at-least-once,
+ * the only honest promise without a transactional outbox. The records are also
+ * what `GET /requests/{id}` shows as "who was notified when"; they hold person
+ * ids and channels, never numbers or addresses.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Channel, Role } from '../domain/model';
+import { queryAll, type TableContext } from './document-client';
+import { fromItem, key, toUtc } from './table-layout';
+
+export interface NotificationRecord {
+  readonly requestId: string;
+  /** Unique per request: kind, person, channel (and what makes a repeat of the kind distinct). */
+  readonly dedupeKey: string;
+  readonly kind: string;
+  readonly personId: string;
+  readonly role: Role;
+  readonly channel: Channel;
+  readonly status: 'SENDING' | 'SENT';
+  readonly claimedAt: string;
+  readonly sentAt?: string;
+  readonly messageId?: string;
+}
+
+export type ClaimOutcome = 'claimed' | 'already-sent';
+
+export class DynamoNotificationLog {
+  constructor(private readonly ctx: TableContext) {}
+
+  /** Claims a notification for sending; `already-sent` means a previous attempt published it. */
+  async claim(record: Omit<NotificationRecord, 'status' | 'sentAt' | 'messageId'>): Promise<ClaimOutcome> {
+    try {
+      await this.ctx.doc.send(
+        new PutCommand({
+          TableName: this.ctx.tableName,
+          Item: { ...key.notification(record.requestId, record.dedupeKey), entity: 'Notification', ...record, claimedAt: toUtc(record.claimedAt), status: 'SENDING' },
+          // A claim left SENDING by a step that died is taken over; a SENT one is final.
+          ConditionExpression: 'attribute_not_exists(pk) OR #status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sending': 'SENDING' },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'already-sent';
+      throw error;
+    }
+  }
+
+  async markSent(requestId: string, dedupeKey: string, messageId: string, sentAt: string): Promise<void> {
+    await this.ctx.doc.send(
+      new UpdateCommand({
+        TableName: this.ctx.tableName,
+        Key: key.notification(requestId, dedupeKey),
+        UpdateExpression: 'SET #status = :sent, sentAt = :at, messageId = :id',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':sent': 'SENT', ':at': toUtc(sentAt), ':id': messageId },
+      }),
+    );
+  }
+
+  /** Every notification of a request, in the order they were claimed. */
+  async notificationsFor(requestId: string): Promise<NotificationRecord[]> {
+    const items = await queryAll(this.ctx, {
+      KeyConditionExpression: 'pk = :request AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':request': key.request(requestId).pk, ':prefix': 'NOTIFICATION#' },
+    });
+    return items.map((item) => fromItem<NotificationRecord>(item)).sort((a, b) => a.claimedAt.localeCompare(b.claimedAt));
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * What the CustomerRequest workflow tests share: the product stack in the local
+ * cloud with the seed's reference data (territories, tandems, customers,
+ * stores, neighbours, catalogue — no stock, each test sets the stock it needs on
+ * products of its own), email subscriptions for the tandems a test watches,
+ * and helpers to submit, decide and read requests through the store API.
+ */
+import type { Tandem } from '../../functions/domain/model';
+import { batchPutAll, type TableContext } from '../../functions/repository/document-client';
+import { loadDataSet } from '../../functions/repository/seed-loader';
+import { stockItem } from '../../functions/repository/table-layout';
+import { generateSeed, type SeedData } from '../../functions/seed/generate';
+import type { OutboxRecord } from '../../local/runtime/contracts';
+import { startProductCloud, type ProductCloud } from './product-cloud';
+import { signedFetch } from './signed-fetch';
+import { eventually } from './eventually';
+
+export interface World {
+  readonly product: ProductCloud;
+  readonly ctx: TableContext;
+  readonly seed: SeedData;
+  readonly emailTopicArn: string;
+  readonly opsTopicArn: string;
+  stop(): Promise<void>;
+}
+
+export async function startWorld(options: { timeScale: number; dynamoDbEndpoint?: string }): Promise<World> {
+  const seed = generateSeed();
+  const product = await startProductCloud(options);
+  const ctx = product.cloud.tableContext('Data');
+  await loadDataSet(ctx, { ...seed, stock: [] });
+  const topicArn = (prefix: string) => {
+    const topic = product.cloud.model.topics.find((t) => t.logicalId.startsWith(prefix));
+    if (!topic) throw new Error(`no topic ${prefix}`);
+    return topic.arn;
+  };
+  return { product, ctx, seed, emailTopicArn: topicArn('NotificationsTandemEmail'), opsTopicArn: topicArn('NotificationsOpsAlerts'), stop: () => product.stop() };
+}
+
+/** Sets free stock (nothing reserved) of SKUs at stores; counted a day ago. */
+export async function setStock(world: World, levels: readonly { storeId: string; sku: string; available: number }[]): Promise<void> {
+  const countedAt = new Date(Date.now() - 86_400_000).toISOString();
+  await batchPutAll(world.ctx, levels.map((l) => stockItem({ ...l, reserved: 0, countedAt })));
+}
+
+/** Each partner's email reaches them through a filtered subscription (the provisioning issue 5 builds per tandem). */
+export function subscribeTandemEmails(world: World, tandem: Tandem): void {
+  for (const person of [tandem.fieldManager, tandem.insideManager]) {
+    world.product.cloud.sns.subscribe(world.emailTopicArn, 'email', person.email, { FilterPolicy: JSON.stringify({ personId: [person.personId] }) });
+  }
+}
+
+export function tandemOf(world: World, territoryId: string): Tandem {
+  const tandem = world.seed.tandems.find((t) => t.territoryId === territoryId);
+  if (!tandem) throw new Error(`no tandem for ${territoryId}`);
+  return tandem;
+}
+
+/** A customer of the seed whose home store has at least `neighbours` neighbours. */
+export function customerAt(world: World, index: number) {
+  const customer = world.seed.customers[index];
+  if (!customer) throw new Error(`no customer ${index}`);
+  return customer;
+}
+
+export async function submit(world: World, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await signedFetch(new URL(`${world.product.storeApiUrl}/requests`), { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+export interface RequestView {
+  request: { requestId: string; status: string; storeId?: string; territoryId?: string; customerId?: string; reason?: string };
+  reservations: { hold: string; storeId: string; status: string; lines: { sku: string; quantity: number }[]; expiresAt: string; releaseReason?: string }[];
+  notifications: { kind: string; personId: string; role: string; channel: string; status: string; sentAt?: string }[];
+  decisions: { outcome: string; decidedBy: string; storeId?: string; reason?: string }[];
+  timeline: { step: string; at: string; detail: Record<string, unknown> }[];
+}
+
+export async function getRequest(world: World, requestId: string): Promise<{ status: number; view: RequestView }> {
+  const response = await signedFetch(new URL(`${world.product.storeApiUrl}/requests/${requestId}`), { method: 'GET' });
+  return { status: response.status, view: (await response.json()) as RequestView };
+}
+
+/** Waits until the request reaches one of the statuses (and its timeline has `step`, if given); on timeout says where it stood. */
+export async function awaitRequest(world: World, requestId: string, statuses: readonly string[], step?: string, timeoutMs = 60_000): Promise<RequestView> {
+  let last: RequestView | undefined;
+  try {
+    return await eventually(
+      async () => {
+        const { status, view } = await getRequest(world, requestId);
+        if (status === 200) last = view;
+        return status === 200 && statuses.includes(view.request.status) && (!step || view.timeline.some((e) => e.step === step)) ? view : undefined;
+      },
+      { timeoutMs, intervalMs: 100 },
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\nrequest: ${JSON.stringify(last?.request)}\ntimeline: ${last?.timeline.map((e) => e.step).join(' → ')}\nexecution: ${executionSummary(world, requestId)}`, { cause: error });
+  }
+}
+
+/** Status, error and the last events of the request's execution, for failure messages. */
+export function executionSummary(world: World, requestId: string): string {
+  const engine = world.product.cloud.stepFunctions;
+  const machine = world.product.cloud.model.stateMachines[0];
+  if (!machine) return 'no state machine';
+  const item = engine.listExecutions(machine.arn).executions?.find((e) => e.name === `req-${requestId}`);
+  if (!item?.executionArn) return 'not started';
+  const described = engine.describeExecution(item.executionArn);
+  const events = (engine.getExecutionHistory(item.executionArn).events ?? []).slice(-6).map((e) => `${e.type}${JSON.stringify(e.taskFailedEventDetails ?? e.executionFailedEventDetails ?? e.stateEnteredEventDetails?.name ?? '')}`);
+  return `${described.status} ${described.error ?? ''} ${described.cause ?? ''}\n  ${events.join('\n  ')}`;
+}
+
+export async function decide(world: World, ref: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${world.product.storeApiUrl}/tasks/${ref}/decision`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** The messages delivered to one person (SMS to their mobile, email to their address; not subscription confirmations). */
+export function deliveriesTo(world: World, person: { mobile: string; email: string }): OutboxRecord[] {
+  return world.product.cloud.sns
+    .outbox()
+    .filter((r) => r.endpoint === person.mobile || (r.endpoint === person.email && r.messageAttributes.kind !== undefined));
+}
+
+/** The decision reference in the newest SMS to a person. */
+export function latestDecisionRef(world: World, person: { mobile: string }): string | undefined {
+  const sms = world.product.cloud.sns.outbox({ channel: 'sms', endpoint: person.mobile });
+  for (const record of [...sms].reverse()) {
+    const match = /\/tasks\/([A-Za-z0-9_-]{22})/.exec(record.body);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+/** A needed-by `hours` from now. */
+export const hoursFromNow = (hours: number): string => new Date(Date.now() + hours * 3_600_000).toISOString();
+
+/**
+ * The n-th customer whose territory is its own: test files share DynamoDB Local
+ * and the outbox, so each takes a range of n no other file takes (workflow 0–19,
+ * deadlines 20–29, failures 30–39), and its tandem's email is subscribed.
+ */
+export function customerOfOwnTerritory(world: World, n: number) {
+  const seen = new Set(['T159']);
+  const distinct = world.seed.customers.filter((c) => !seen.has(c.territoryId) && seen.add(c.territoryId));
+  const customer = distinct[n];
+  if (!customer) throw new Error(`no customer ${n}`);
+  subscribeTandemEmails(world, tandemOf(world, customer.territoryId));
+  return customer;
+}
+
+/** The n-th product of the test range (same split as customers: workflow 0–19, deadlines 20–29, failures 30–39). */
+export function testProduct(world: World, n: number): { sku: string; line: (quantity: number) => { sku: string; quantity: number; unit: string } } {
+  const product = world.seed.products[190 + n];
+  if (!product) throw new Error(`no product ${n}`);
+  return { sku: product.sku, line: (quantity) => ({ sku: product.sku, quantity, unit: product.unit }) };
+}

@@ -1,0 +1,288 @@
+/**
+ * The CustomerRequest workflow (story cases 1 and 2): route the request to
+ * its tandem, find the stock, hold it, escalate to a person when it is
+ * missing, record the outcome, tell both partners, and let the hold lapse
+ * after needed-by plus the grace period.
+ *
+ *   RouteRequest → CheckStock → ReserveStock ─(full)────────────────→ ConcludeRequest → NotifyTandem → [AwaitHoldLapse → ReleaseLapsedHolds]
+ *                      ↑ (lost a race, ≤ 3 checks)  └(partial / none)→ PlanEscalation
+ *   PlanEscalation → AwaitInsideDecision ─timeout→ RemindInsideManager ─timeout→ HandOverToFieldManager ─timeout→ ExpireDecision
+ *                    (every decision → ApplyDecision: sourced/alternative → ReserveDecidedStock; declined/none → ConcludeRequest)
+ *
+ * Every Task retries transient failures (bounded, full jitter) and catches
+ * everything else into RecordFailure (a direct DynamoDB write: status FAILED
+ * and an audit event, independent of the Lambda functions that may be what
+ * failed) and AlertOps (SNS). The state carries ids, SKUs and times only.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import {
+  Choice,
+  Condition,
+  Fail,
+  IntegrationPattern,
+  JitterType,
+  JsonPath,
+  Pass,
+  Result,
+  Succeed,
+  TaskInput,
+  Timeout,
+  Wait,
+  WaitTime,
+  type IChainable,
+  type TaskStateBase,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { CallAwsService, LambdaInvoke, SnsPublish } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import { key } from '../functions/repository/table-layout';
+
+/** The Lambda functions behind the workflow's steps, one per step kind. */
+export interface CustomerRequestSteps {
+  readonly routeRequest: IFunction;
+  readonly checkStock: IFunction;
+  readonly reserveStock: IFunction;
+  readonly planEscalation: IFunction;
+  readonly offerDecision: IFunction;
+  readonly expireDecision: IFunction;
+  readonly reserveDecidedStock: IFunction;
+  readonly concludeRequest: IFunction;
+  readonly notifyTandem: IFunction;
+  readonly releaseLapsedHolds: IFunction;
+}
+
+export interface CustomerRequestDefinitionProps {
+  readonly steps: CustomerRequestSteps;
+  readonly table: ITableV2;
+  readonly opsAlerts: ITopic;
+}
+
+/** A reservation that lost a race checks stock again at most this often before escalating. */
+export const MAX_STOCK_CHECKS = 3;
+
+/** Errors that say the request itself cannot go on: retrying cannot help. */
+const PERMANENT_ERRORS = ['TandemIncompleteError', 'NotFoundError', 'ValidationError'];
+/** What a decision task ends with besides an answer: not failures, not retried. */
+const DECISION_ENDINGS = ['States.Timeout', 'DecisionDeclined'];
+
+export function customerRequestDefinition(scope: Construct, props: CustomerRequestDefinitionProps): IChainable {
+  const { steps } = props;
+  const requestId = JsonPath.stringAt('$.requestId');
+
+  // ------------------------------------------------------------ failure path
+  const failed = new Fail(scope, 'RequestFailed', { errorPath: '$.failure.Error', causePath: '$.failure.Cause' });
+  const alertOps = new SnsPublish(scope, 'AlertOps', {
+    topic: props.opsAlerts,
+    subject: 'Tandem 360: a customer request failed',
+    message: TaskInput.fromObject({
+      requestId,
+      error: JsonPath.stringAt('$.failure.Error'),
+      cause: JsonPath.stringAt('$.failure.Cause'),
+      execution: JsonPath.executionId,
+    }),
+    resultPath: JsonPath.DISCARD,
+  });
+  alertOps.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 4, maxDelay: Duration.seconds(30), jitterStrategy: JitterType.FULL });
+  alertOps.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.alertFailure' });
+  alertOps.next(failed);
+  const recordFailure = recordFailureTask(scope, props.table);
+  recordFailure.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 4, maxDelay: Duration.seconds(20), jitterStrategy: JitterType.FULL });
+  recordFailure.addCatch(alertOps, { errors: ['States.ALL'], resultPath: '$.recordFailure' });
+  recordFailure.next(alertOps);
+
+  /** A Lambda step: its result at `resultPath`, transient failures retried, the rest recorded as FAILED. */
+  const step = (id: string, fn: IFunction, payload: Record<string, unknown>, resultPath: string | null): LambdaInvoke => {
+    const task = new LambdaInvoke(scope, id, {
+      lambdaFunction: fn,
+      payload: TaskInput.fromObject(payload),
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      resultPath: resultPath ?? JsonPath.DISCARD,
+      // No task timeout: the function's own timeout ends a stuck invocation with an error the retry sees.
+    });
+    task.addRetry({ errors: PERMANENT_ERRORS, maxAttempts: 0, jitterStrategy: JitterType.FULL });
+    task.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 4, maxDelay: Duration.seconds(20), jitterStrategy: JitterType.FULL });
+    return task;
+  };
+  const catchFailure = <T extends TaskStateBase>(task: T): T => {
+    task.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
+    return task;
+  };
+
+  // ------------------------------------------------------------ outcome and lapse
+  const done = new Succeed(scope, 'Done');
+  const releaseLapsedHolds = catchFailure(step('ReleaseLapsedHolds', steps.releaseLapsedHolds, { requestId }, '$.lapse')).next(done);
+  const awaitHoldLapse = new Wait(scope, 'AwaitHoldLapse', { time: WaitTime.timestampPath('$.outcome.holdUntil') }).next(releaseLapsedHolds);
+  const notifyTandem = catchFailure(step('NotifyTandem', steps.notifyTandem, { requestId, status: JsonPath.stringAt('$.outcome.status') }, '$.notified')).next(
+    new Choice(scope, 'HoldsStock')
+      .when(Condition.isString('$.outcome.holdUntil'), awaitHoldLapse)
+      .otherwise(done),
+  );
+  const concludeRequest = catchFailure(step('ConcludeRequest', steps.concludeRequest, { requestId }, '$.outcome')).next(notifyTandem);
+
+  // ------------------------------------------------------------ escalation
+  const reserveDecidedStock = catchFailure(
+    step(
+      'ReserveDecidedStock',
+      steps.reserveDecidedStock,
+      {
+        requestId,
+        decision: JsonPath.objectAt('$.decision'),
+        missing: JsonPath.listAt('$.escalation.missing'),
+        homeStoreId: JsonPath.stringAt('$.route.homeStoreId'),
+        neededBy: JsonPath.stringAt('$.route.neededBy'),
+      },
+      '$.decidedReservation',
+    ),
+  ).next(concludeRequest);
+  const applyDecision = new Choice(scope, 'ApplyDecision')
+    .when(Condition.or(Condition.stringEquals('$.decision.outcome', 'sourced'), Condition.stringEquals('$.decision.outcome', 'alternative')), reserveDecidedStock)
+    .otherwise(concludeRequest);
+
+  const expireDecision = catchFailure(
+    step('ExpireDecision', steps.expireDecision, { requestId, ref: JsonPath.stringAt('$.escalation.fieldRef') }, '$.decision'),
+  ).next(applyDecision);
+
+  /** A callback task: the holder's link answers it; its phase ends after the seconds at `timeoutPath`. */
+  const awaitDecision = (id: string, phase: string, role: 'inside' | 'field', refPath: string, answerByPath: string, timeoutPath: string, supersedesRefPath?: string) => {
+    const task = new LambdaInvoke(scope, id, {
+      lambdaFunction: steps.offerDecision,
+      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: TaskInput.fromObject({
+        taskToken: JsonPath.taskToken,
+        requestId,
+        phase,
+        role,
+        ref: JsonPath.stringAt(refPath),
+        answerBy: JsonPath.stringAt(answerByPath),
+        escalation: { missing: JsonPath.listAt('$.escalation.missing'), offers: JsonPath.listAt('$.escalation.offers') },
+        ...(supersedesRefPath ? { supersedesRef: JsonPath.stringAt(supersedesRefPath) } : {}),
+      }),
+      retryOnServiceExceptions: false,
+      resultPath: '$.decision',
+      taskTimeout: Timeout.at(timeoutPath),
+    });
+    task.addRetry({ errors: DECISION_ENDINGS, maxAttempts: 0, jitterStrategy: JitterType.FULL });
+    task.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 3, maxDelay: Duration.seconds(20), jitterStrategy: JitterType.FULL });
+    // A decline arrives as SendTaskFailure(DecisionDeclined): the decision is stored; conclude from it.
+    task.addCatch(concludeRequest, { errors: ['DecisionDeclined'], resultPath: '$.declined' });
+    return task;
+  };
+  const handOver = awaitDecision('HandOverToFieldManager', 'handedToPartner', 'field', '$.escalation.fieldRef', '$.escalation.finalAt', '$.escalation.partnerWindowSeconds', '$.escalation.insideRef');
+  handOver.addCatch(expireDecision, { errors: ['States.Timeout'], resultPath: JsonPath.DISCARD });
+  catchFailure(handOver).next(applyDecision);
+  const remind = awaitDecision('RemindInsideManager', 'reminder', 'inside', '$.escalation.insideRef', '$.escalation.handOverAt', '$.escalation.insideRestSeconds');
+  remind.addCatch(handOver, { errors: ['States.Timeout'], resultPath: JsonPath.DISCARD });
+  catchFailure(remind).next(applyDecision);
+  const askInside = awaitDecision('AwaitInsideDecision', 'decisionNeeded', 'inside', '$.escalation.insideRef', '$.escalation.handOverAt', '$.escalation.insideWarnSeconds');
+  askInside.addCatch(remind, { errors: ['States.Timeout'], resultPath: JsonPath.DISCARD });
+  catchFailure(askInside).next(applyDecision);
+
+  const planEscalation = catchFailure(
+    step(
+      'PlanEscalation',
+      steps.planEscalation,
+      {
+        requestId,
+        route: JsonPath.objectAt('$.route'),
+        stock: { missing: JsonPath.listAt('$.stock.missing'), offers: JsonPath.listAt('$.stock.offers') },
+        partHeld: JsonPath.objectAt('$.partHeld'),
+      },
+      '$.escalation',
+    ),
+  ).next(askInside);
+  // Whether part of the request is already held decides what the escalation asks for.
+  const escalateAll = new Pass(scope, 'EscalateAll', { result: Result.fromBoolean(false), resultPath: '$.partHeld' }).next(planEscalation);
+  const escalateRest = new Pass(scope, 'EscalateRestOfPartial', { result: Result.fromBoolean(true), resultPath: '$.partHeld' }).next(planEscalation);
+
+  // ------------------------------------------------------------ stock
+  const checkStock = catchFailure(
+    step(
+      'CheckStock',
+      steps.checkStock,
+      { requestId, route: JsonPath.objectAt('$.route'), attempt: JsonPath.mathAdd(JsonPath.numberAt('$.stock.attempt'), 1) },
+      '$.stock',
+    ),
+  );
+  const reserveStock = catchFailure(
+    step(
+      'ReserveStock',
+      steps.reserveStock,
+      {
+        requestId,
+        storeId: JsonPath.stringAt('$.stock.storeId'),
+        lines: JsonPath.listAt('$.stock.lines'),
+        neededBy: JsonPath.stringAt('$.route.neededBy'),
+        kind: JsonPath.stringAt('$.stock.kind'),
+      },
+      '$.reservation',
+    ),
+  );
+  reserveStock.next(
+    new Choice(scope, 'Reserved')
+      .when(Condition.and(Condition.stringEquals('$.reservation.outcome', 'reserved'), Condition.stringEquals('$.stock.kind', 'full')), concludeRequest)
+      .when(Condition.stringEquals('$.reservation.outcome', 'reserved'), escalateRest)
+      // Lost a race for the stock: look again, a bounded number of times.
+      .when(Condition.numberLessThan('$.stock.attempt', MAX_STOCK_CHECKS), checkStock)
+      .otherwise(escalateAll),
+  );
+  checkStock.next(
+    new Choice(scope, 'StockFound')
+      .when(Condition.or(Condition.stringEquals('$.stock.kind', 'full'), Condition.stringEquals('$.stock.kind', 'partial')), reserveStock)
+      .otherwise(escalateAll),
+  );
+
+  // ------------------------------------------------------------ start
+  const routeRequest = catchFailure(step('RouteRequest', steps.routeRequest, { requestId }, '$.route'));
+  const noChecksYet = new Pass(scope, 'NoStockChecksYet', { result: Result.fromObject({ attempt: 0 }), resultPath: '$.stock' });
+  return routeRequest.next(noChecksYet).next(checkStock);
+}
+
+/** RecordFailure: status FAILED with the error's name, and the full error in an audit event — one DynamoDB transaction. */
+function recordFailureTask(scope: Construct, table: ITableV2): CallAwsService {
+  const requestKey = { pk: { S: JsonPath.format(key.request('{}').pk, JsonPath.stringAt('$.requestId')) }, sk: { S: key.request('x').sk } };
+  const at = JsonPath.stringAt('$$.State.EnteredTime');
+  return new CallAwsService(scope, 'RecordFailure', {
+    service: 'dynamodb',
+    action: 'transactWriteItems',
+    iamAction: 'dynamodb:UpdateItem',
+    iamResources: [table.tableArn],
+    additionalIamStatements: [],
+    parameters: {
+      TransactItems: [
+        {
+          Update: {
+            TableName: table.tableName,
+            Key: requestKey,
+            ConditionExpression: 'attribute_exists(pk)',
+            UpdateExpression: 'SET #status = :failed, gsi3pk = :statusKey, updatedAt = :at, reason = :reason',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':failed': { S: 'FAILED' },
+              ':statusKey': { S: 'STATUS#FAILED' },
+              ':at': { S: at },
+              ':reason': { S: JsonPath.stringAt('$.failure.Error') },
+            },
+          },
+        },
+        {
+          Put: {
+            TableName: table.tableName,
+            Item: {
+              pk: requestKey.pk,
+              sk: { S: JsonPath.format(key.audit('x', '{}', 'Failed').sk, at) },
+              entity: { S: 'AuditEvent' },
+              requestId: { S: JsonPath.stringAt('$.requestId') },
+              at: { S: at },
+              step: { S: 'Failed' },
+              detail: { M: { error: { S: JsonPath.stringAt('$.failure.Error') }, cause: { S: JsonPath.stringAt('$.failure.Cause') } } },
+            },
+          },
+        },
+      ],
+    },
+    resultPath: JsonPath.DISCARD,
+  });
+}
