@@ -3,8 +3,8 @@
  * DynamoDB Local (data kept in .local-data/), runs the synthesized stack in the
  * local cloud (tables, Lambda functions, state machines, SNS, REST APIs behind
  * AWS-compatible endpoints), seeds the national data on first run, prints the
- * coverage and where everything is, and serves until Ctrl-C. Stopping ends
- * every process it started.
+ * coverage and where everything is, replays the story (local/demo/), and
+ * serves until Ctrl-C. Stopping ends every process it started.
  */
 import { join } from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -15,6 +15,7 @@ import { LAYOUT_VERSION } from '../functions/repository/table-layout';
 import { synthesize, DEFAULT_OUTDIR } from './cloud-assembly';
 import { formatCoverageSummary, summarizeCoverage } from './coverage-summary';
 import { ensureDynamoDbLocal, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { replayStory } from './demo/story-demo';
 import { parseOptions, usage } from './options';
 import { startLocalCloud, type LocalCloud } from './runtime/local-cloud';
 
@@ -101,6 +102,13 @@ async function main(): Promise<void> {
     step.done('');
     console.log(`\n${formatCoverageSummary(summary)}\n`);
     console.log(describeEndpoints(cloud, options.timeScale));
+    if (options.demo) {
+      step.begin('Replaying the story (npm start -- --no-demo skips it)');
+      const lines: string[] = [];
+      const outcomes = await replayStory(cloud, (line) => lines.push(line));
+      step.done(outcomes.map((o) => `${o.requestId} ${o.status}`).join(', '));
+      console.log(lines.join('\n'));
+    }
     console.log('\nReady. Press Ctrl-C to stop.');
   } catch (error) {
     await stop();

@@ -15,6 +15,8 @@ export interface LocalOptions {
   readonly timeScale: number;
   /** Where DynamoDB Local keeps its data between runs; undefined with --in-memory. */
   readonly dataDir: string | undefined;
+  /** Replay the story (a request reserved, one escalated and decided) once the runtime is up. */
+  readonly demo: boolean;
   readonly help: boolean;
 }
 
@@ -34,7 +36,13 @@ const SPECS = {
 
 export function usage(): string {
   const lines = Object.values(SPECS).map((s) => `  ${`${s.flag}=<value>`.padEnd(24)} ${s.describe}  [${s.env}]`);
-  return ['Usage: npm start -- [options]', ...lines, `  ${'--in-memory'.padEnd(24)} keep no data between runs`, `  ${'--help'.padEnd(24)} this text`].join('\n');
+  return [
+    'Usage: npm start -- [options]',
+    ...lines,
+    `  ${'--in-memory'.padEnd(24)} keep no data between runs`,
+    `  ${'--no-demo'.padEnd(24)} do not replay the story at start  [TANDEM_DEMO=0]`,
+    `  ${'--help'.padEnd(24)} this text`,
+  ].join('\n');
 }
 
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, projectRoot: string): LocalOptions {
@@ -45,10 +53,15 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, pr
   }
   let inMemory = false;
   let help = false;
+  let demo = env.TANDEM_DEMO !== '0';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--in-memory') {
       inMemory = true;
+      continue;
+    }
+    if (arg === '--no-demo') {
+      demo = false;
       continue;
     }
     if (arg === '--help' || arg === '-h') {
@@ -68,6 +81,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, pr
     apiPort: port(SPECS.apiPort.flag, raw.get('apiPort') ?? '3000'),
     timeScale: scale(raw.get('timeScale') ?? '1'),
     dataDir: inMemory ? undefined : (raw.get('dataDir') ?? join(projectRoot, '.local-data')),
+    demo,
     help,
   };
 }

@@ -15,8 +15,10 @@ export type HttpHandler = (event: APIGatewayProxyEvent, context: Context) => Pro
 
 export function httpHandler(handle: HttpHandler) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event, context) => {
+      // Set directly: a correlationIdPath would need the optional JMESPath package for one property read.
+      logger.setCorrelationId(event.requestContext?.requestId);
       try {
         return await handle(event, context);
       } catch (error) {

@@ -1,7 +1,7 @@
 /**
  * The middy stack of every workflow step (a Lambda a Step Functions Task
- * invokes): Lambda context in every log line, the execution and state as
- * correlation, and errors rethrown with their class name as `errorType`, which
+ * invokes): Lambda context in every log line, the customer request's id as
+ * correlation id, and errors rethrown with their class name as `errorType`, which
  * Step Functions uses as the error a Retry or Catch matches
  * (e.g. `TandemIncompleteError`). Nothing of the payload is logged: it may
  * name customers.
@@ -14,8 +14,10 @@ import { logger } from './powertools';
 
 export function stepHandler<I, O>(step: string, handle: (input: I, context: Context) => Promise<O>) {
   return middy<I, O>()
-    .use(injectLambdaContext(logger, { correlationIdPath: 'requestId' }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (input, context) => {
+      // The customer request's id follows it through every step's logs.
+      logger.setCorrelationId((input as { requestId?: unknown } | null)?.requestId);
       try {
         return await handle(input, context);
       } catch (error) {

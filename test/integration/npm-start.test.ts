@@ -1,6 +1,6 @@
 /**
  * The README's main job, as a newcomer runs it: `npm start` comes up, prints
- * where everything is, serves AWS-compatible endpoints, and stops cleanly on
+ * where everything is, replays the story, serves AWS-compatible endpoints, and stops cleanly on
  * Ctrl-C (SIGINT) with no process left behind. Run in memory on free ports so
  * it never touches a developer's .local-data/ or running instance.
  */
@@ -55,6 +55,10 @@ test('npm start comes up, serves the endpoints it prints, and stops cleanly on S
     const output = main.output();
     expect(output).toContain('Ready. Press Ctrl-C to stop.');
     expect(output).toMatch(/territories\s+400 over 400 postcode ranges; 99,000 postcodes 01000–99999, 0 gaps, 0 overlaps/);
+    // The story replays: the geese are reserved nearby, the chicken thighs sourced through the decision link.
+    expect(output).toMatch(/Replaying the story .*: demo-\d+-geese RESERVED, demo-\d+-thighs SOURCED/);
+    expect(output).toMatch(/SMS {3}→ .*: Reserviert: 10 Stk Gans/);
+    expect(output).toMatch(/The same link again → 410/);
 
     const awsEndpoint = exported(output, 'AWS_ENDPOINT_URL_SFN');
     const dynamoDbEndpoint = exported(output, 'AWS_ENDPOINT_URL_DYNAMODB');
