@@ -16,6 +16,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import {
@@ -247,9 +248,10 @@ function recordFailureTask(scope: Construct, table: ITableV2): CallAwsService {
   return new CallAwsService(scope, 'RecordFailure', {
     service: 'dynamodb',
     action: 'transactWriteItems',
+    // A transaction needs the action of each of its parts: UpdateItem for the request, PutItem for the audit event.
     iamAction: 'dynamodb:UpdateItem',
     iamResources: [table.tableArn],
-    additionalIamStatements: [],
+    additionalIamStatements: [new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [table.tableArn] })],
     parameters: {
       TransactItems: [
         {

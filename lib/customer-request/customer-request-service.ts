@@ -203,7 +203,8 @@ export class CustomerRequestService extends Construct {
         partitions: ['DECISIONREF#', 'REQUEST#', 'PRODUCT#', 'STORE#'],
       },
     });
-    this.stateMachine.grantTaskResponse(decideTask.role);
+    // Not grantTaskResponse: it adds SendTaskHeartbeat, which no state uses.
+    decideTask.role.addToPolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [this.stateMachine.stateMachineArn] }));
     api.addCapabilityRoute(api.api.root.addResource('tasks').addResource('{ref}').addResource('decision'), 'POST', new LambdaIntegration(decideTask.fn), {
       requestParameters: { 'method.request.path.ref': true },
     });
