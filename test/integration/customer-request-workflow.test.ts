@@ -6,6 +6,7 @@
  * products of its own, so tests never share stock or a tandem's messages.
  * Time runs at 1/100: a 30-minute decision window lasts 18 s.
  */
+import { decisionAcceptedSchema, requestStatusViewSchema } from '../../functions/customer-request/domain/openapi';
 import { STORY_CUSTOMER_ID, STORY_STORES } from '../../functions/seed/generate';
 import { STORY_SKUS } from '../../functions/seed/products';
 import { DynamoStockRepository } from '../../functions/repository/stock-repository';
@@ -62,6 +63,8 @@ describe('story case 1: ten geese for tomorrow', () => {
     expect(answer.body).toMatchObject({ requestId: 'wf-story-1', status: 'RECEIVED', statusUrl: `${world.product.storeApiUrl}/requests/wf-story-1` });
 
     const view = await awaitRequest(world, 'wf-story-1', ['RESERVED'], 'NotifyTandem');
+    // The answer is what the published OpenAPI document promises.
+    expect(requestStatusViewSchema.safeParse(view).error).toBeUndefined();
     expect(view.request).toMatchObject({ status: 'RESERVED', storeId: STORY_STORES.nearby, territoryId: 'T159' });
     expect(view.reservations).toEqual([expect.objectContaining({ hold: 'initial', storeId: STORY_STORES.nearby, status: 'HELD', lines: [{ sku: STORY_SKUS.goose, quantity: 10 }] })]);
     expect(view.timeline.map((e) => e.step)).toEqual(['Received', 'Route', 'CheckStock', 'ReserveStock', 'Outcome', 'NotifyTandem']);
@@ -103,8 +106,10 @@ describe('escalation', () => {
     expect(arrival?.body).toContain(`/tasks/${ref}`);
 
     const decided = await decide(world, ref!, { outcome: 'sourced', storeId: elsewhere });
+    expect(decisionAcceptedSchema.safeParse(decided.body).error).toBeUndefined();
     expect(decided).toEqual({ status: 200, body: { requestId: 'wf-partial-1', outcome: 'sourced', decidedBy: tandem.insideManager.personId, accepted: true } });
     const view = await awaitRequest(world, 'wf-partial-1', ['SOURCED'], 'NotifyTandem');
+    expect(requestStatusViewSchema.safeParse(view).error).toBeUndefined();
     expect(view.request.storeId).toBe(elsewhere);
     expect(view.reservations.map((r) => `${r.hold}:${r.storeId}:${r.lines[0]!.quantity}:${r.status}`)).toEqual([
       `initial:${customer.homeStoreId}:4:HELD`,
