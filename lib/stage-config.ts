@@ -22,9 +22,11 @@ export interface CustomerRequestSettings {
   readonly reservationGraceHours: number;
   /** Stores checked for stock: the home store and the nearest others. */
   readonly candidateStores: number;
+  /** The most one SMS may cost (USD, SNS `AWS.SNS.SMS.MaxPrice`); SNS does not send a dearer one. */
+  readonly smsMaxPriceUsd: string;
 }
 
-const CUSTOMER_REQUESTS: CustomerRequestSettings = { slaMinutes: 30, warningFraction: 0.5, reservationGraceHours: 4, candidateStores: 6 };
+const CUSTOMER_REQUESTS: CustomerRequestSettings = { slaMinutes: 30, warningFraction: 0.5, reservationGraceHours: 4, candidateStores: 6, smsMaxPriceUsd: '0.50' };
 
 const CONFIG: Record<StageName, StageConfig> = {
   dev: { stage: 'dev', retainData: false, customerRequests: CUSTOMER_REQUESTS },

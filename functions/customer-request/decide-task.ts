@@ -19,7 +19,8 @@ import { fromItem, key } from '../repository/table-layout';
 import { DynamoTerritoryDirectory } from '../repository/territory-directory';
 import { requiredEnv } from '../shared/environment';
 import { httpHandler } from '../shared/http-handler';
-import { GoneError, json, parseJsonBody } from '../shared/http-response';
+import { errorResponse, GoneError, html, json, messagePage, parseJsonBody } from '../shared/http-response';
+import { decisionPage } from './workflow/decision-view';
 import { logger } from '../shared/powertools';
 import { isDecisionRef, parseDecision, type Decision } from './domain/decision';
 import { freeStock } from './domain/stock-selection';
@@ -28,12 +29,14 @@ import { deliverDecision } from './workflow/deliver-decision';
 const ctx = { doc: createDocumentClient(), tableName: requiredEnv('TABLE_NAME') };
 const sfn = new SFNClient({});
 
-export async function decideTask(event: Pick<APIGatewayProxyEvent, 'pathParameters' | 'body' | 'isBase64Encoded'>, now = new Date()) {
+type DecisionEvent = Pick<APIGatewayProxyEvent, 'pathParameters' | 'body' | 'isBase64Encoded' | 'headers'>;
+
+export async function decideTask(event: DecisionEvent, now = new Date()) {
   const ref = event.pathParameters?.ref ?? '';
   if (!isDecisionRef(ref)) {
     throw new ValidationError('path parameter ref', [{ field: 'ref', problem: 'must be the 22-character reference from a decision link' }]);
   }
-  const decision = parseDecision(parseJsonBody(event.body, event.isBase64Encoded));
+  const decision = parseDecision(fromForm(event) ? formDecision(event) : parseJsonBody(event.body, event.isBase64Encoded));
   const escalations = new DynamoEscalationRepository(ctx);
   const current = await escalations.getRef(ref);
   if (!current) throw new NotFoundError('decision reference', ref);
@@ -70,4 +73,45 @@ async function checkDecision(decision: Decision, requestId: string, escalations:
   if (short.length > 0) throw new ConflictError(`store ${decision.storeId} cannot give the missing goods now (${short.join('; ')}); the link stays valid`);
 }
 
-export const handler = httpHandler((event) => decideTask(event));
+/** The decision page's form posts form-encoded fields; the answer is then a page again, not JSON. */
+function fromForm(event: Pick<APIGatewayProxyEvent, 'headers'>): boolean {
+  const type = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
+  return type.toLowerCase().startsWith('application/x-www-form-urlencoded');
+}
+
+/** The form's fields as the decision they mean: only the fields of the chosen outcome, quantity as a number. */
+function formDecision(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): unknown {
+  const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+  const form = new URLSearchParams(text);
+  const field = (name: string) => form.get(name)?.trim() || undefined;
+  switch (field('outcome')) {
+    case 'sourced':
+      return { outcome: 'sourced', storeId: field('storeId') };
+    case 'alternative': {
+      const quantity = field('quantity');
+      return { outcome: 'alternative', sku: field('sku'), quantity: quantity === undefined ? undefined : Number(quantity.replace(',', '.')) };
+    }
+    case 'declined':
+      return { outcome: 'declined', reason: field('reason') };
+    default:
+      return { outcome: field('outcome') };
+  }
+}
+
+export const handler = httpHandler(async (event) => {
+  if (!fromForm(event)) return decideTask(event);
+  // A person at the form: the answer is the page again, with what happened on top.
+  const ref = event.pathParameters?.ref ?? '';
+  try {
+    const answer = await decideTask(event);
+    const { outcome } = JSON.parse(answer.body) as { outcome: string };
+    const page = await decisionPage(ctx, ref, new Date(), `✓ ${outcome}`);
+    return html(200, page?.body ?? messagePage('Tandem 360', `✓ ${outcome}`));
+  } catch (error) {
+    const { statusCode, body } = errorResponse(error, '');
+    if (statusCode >= 500) throw error;
+    const { message } = JSON.parse(body) as { message: string };
+    const page = isDecisionRef(ref) ? await decisionPage(ctx, ref, new Date(), message) : undefined;
+    return html(statusCode, page?.body ?? messagePage('Tandem 360', message));
+  }
+});

@@ -274,7 +274,8 @@ export class DynamoEscalationRepository {
   }
 }
 
-function whyGone(ref: DecisionRef, now: string): string | undefined {
+/** Why a reference no longer decides at `now`, or undefined while it does. */
+export function whyGone(ref: DecisionRef, now: string): string | undefined {
   switch (ref.status) {
     case 'DECIDED':
       return 'has already been used';

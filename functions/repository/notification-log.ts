@@ -23,7 +23,9 @@ export interface NotificationRecord {
   readonly personId: string;
   readonly role: Role;
   readonly channel: Channel;
-  readonly status: 'SENDING' | 'SENT';
+  /** SUPPRESSED: not sent on purpose (e.g. the number opted out of SMS); `reason` says why. */
+  readonly status: 'SENDING' | 'SENT' | 'SUPPRESSED';
+  readonly reason?: string;
   readonly claimedAt: string;
   readonly sentAt?: string;
   readonly messageId?: string;
@@ -41,7 +43,7 @@ export class DynamoNotificationLog {
         new PutCommand({
           TableName: this.ctx.tableName,
           Item: { ...key.notification(record.requestId, record.dedupeKey), entity: 'Notification', ...record, claimedAt: toUtc(record.claimedAt), status: 'SENDING' },
-          // A claim left SENDING by a step that died is taken over; a SENT one is final.
+          // A claim left SENDING by a step that died is taken over; a SENT or SUPPRESSED one is final.
           ConditionExpression: 'attribute_not_exists(pk) OR #status = :sending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':sending': 'SENDING' },
@@ -62,6 +64,19 @@ export class DynamoNotificationLog {
         UpdateExpression: 'SET #status = :sent, sentAt = :at, messageId = :id',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':sent': 'SENT', ':at': toUtc(sentAt), ':id': messageId },
+      }),
+    );
+  }
+
+  /** Records that a claimed notification was deliberately not sent, and why. */
+  async markSuppressed(requestId: string, dedupeKey: string, reason: string, at: string): Promise<void> {
+    await this.ctx.doc.send(
+      new UpdateCommand({
+        TableName: this.ctx.tableName,
+        Key: key.notification(requestId, dedupeKey),
+        UpdateExpression: 'SET #status = :suppressed, sentAt = :at, reason = :reason',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':suppressed': 'SUPPRESSED', ':at': toUtc(at), ':reason': reason },
       }),
     );
   }

@@ -36,3 +36,26 @@ export function parseJsonBody(body: string | null, isBase64Encoded = false): unk
     throw new ValidationError('request', [{ field: 'body', problem: 'is not valid JSON' }]);
   }
 }
+
+/** An HTML answer for people (the decision pages): no caching, no scripts, forms only to this origin. */
+export function html(statusCode: number, body: string): APIGatewayProxyResult {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      // The page is static HTML with one form to its own origin.
+      'content-security-policy': "default-src 'none'; form-action 'self'; base-uri 'none'",
+      'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+    },
+    body,
+  };
+}
+
+/** A one-paragraph page, every value escaped. */
+export const messagePage = (title: string, text: string): string =>
+  `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Tandem 360</title></head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></body></html>\n`;
+
+const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);

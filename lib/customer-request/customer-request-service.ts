@@ -78,7 +78,7 @@ export class CustomerRequestService extends Construct {
       fn(fnId, { file, description, table: access, caller: 'the CustomerRequest state machine', ...extra }).fn;
     const messaging = {
       messages: true,
-      environment: { EMAIL_TOPIC_ARN: topics.tandemEmail.topicArn, DECISION_LINK_BASE: publicApiUrl },
+      environment: { EMAIL_TOPIC_ARN: topics.tandemEmail.topicArn, DECISION_LINK_BASE: publicApiUrl, SMS_MAX_PRICE_USD: settings.smsMaxPriceUsd },
     };
     const steps: CustomerRequestSteps = {
       routeRequest: step('RouteRequest', 'route-request.ts', 'RouteRequest: find the territory and tandem of the customer; prospects by postcode', {
@@ -195,17 +195,25 @@ export class CustomerRequestService extends Construct {
     const store = api.api.root.addResource('stores').addResource('{storeId}');
     api.addIamRoute(store.addResource('stock'), 'POST', new LambdaIntegration(stockFeed.fn), { requestParameters: { 'method.request.path.storeId': true } });
 
+    // Decision links, for people: the page (never decides) and the answer.
+    const decisionPartitions = ['DECISIONREF#', 'REQUEST#', 'CUSTOMER#', 'TERRITORY#', 'PRODUCT#', 'STORE#'];
+    const task = api.api.root.addResource('tasks').addResource('{ref}');
+    const getTask = route('GetTask', {
+      file: 'get-task.ts',
+      description: 'GET /tasks/{ref}: the page of a decision link, showing what is asked and the choices',
+      timeout: Duration.seconds(6),
+      table: { actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], partitions: decisionPartitions },
+    });
+    api.addCapabilityRoute(task, 'GET', new LambdaIntegration(getTask.fn), { requestParameters: { 'method.request.path.ref': true } });
+
     const decideTask = route('DecideTask', {
       file: 'decide-task.ts',
       description: 'POST /tasks/{ref}/decision: a tandem partner answers an escalated request',
-      table: {
-        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        partitions: ['DECISIONREF#', 'REQUEST#', 'PRODUCT#', 'STORE#'],
-      },
+      table: { actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: decisionPartitions },
     });
     // Not grantTaskResponse: it adds SendTaskHeartbeat, which no state uses.
     decideTask.role.addToPolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [this.stateMachine.stateMachineArn] }));
-    api.addCapabilityRoute(api.api.root.addResource('tasks').addResource('{ref}').addResource('decision'), 'POST', new LambdaIntegration(decideTask.fn), {
+    api.addCapabilityRoute(task.addResource('decision'), 'POST', new LambdaIntegration(decideTask.fn), {
       requestParameters: { 'method.request.path.ref': true },
     });
     this.functions = functions;

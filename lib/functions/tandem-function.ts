@@ -98,7 +98,8 @@ export class TandemFunction extends Construct {
     if (defaultPolicy) {
       Validations.of(defaultPolicy).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions; Resource "*" is required.',
+        reason:
+          'Only actions without resource-level permissions get Resource "*": X-Ray PutTraceSegments and PutTelemetryRecords, and for functions that send SMS sns:CheckIfPhoneNumberIsOptedOut.',
       });
     }
     if (props.invocation.kind === 'sync') {

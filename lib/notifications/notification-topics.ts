@@ -38,5 +38,7 @@ export class NotificationTopics extends Construct {
         notResources: [Stack.of(this).formatArn({ service: 'sns', region: '*', account: '*', resource: '*' })],
       }),
     );
+    // Checked before every SMS; the action has no resource type, so "*" is its only resource.
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['sns:CheckIfPhoneNumberIsOptedOut'], resources: ['*'] }));
   }
 }

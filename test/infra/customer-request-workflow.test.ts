@@ -113,7 +113,7 @@ const STEP_FUNCTIONS = [
   'NotifyTandem',
   'ReleaseLapsedHolds',
 ];
-const API_FUNCTIONS = ['SubmitRequest', 'GetRequest', 'StockFeed', 'DecideTask'];
+const API_FUNCTIONS = ['SubmitRequest', 'GetRequest', 'StockFeed', 'GetTask', 'DecideTask'];
 
 // ------------------------------------------------------------ the ASL
 
@@ -453,7 +453,13 @@ describe('least privilege', () => {
     expect(ALL_FUNCTIONS).toEqual(expect.arrayContaining(messengers));
     const problems: string[] = [];
     for (const name of ALL_FUNCTIONS) {
-      const publish = statementsOfFunction(name).filter((s) => concerns(s, 'sns'));
+      // The opt-out check before an SMS is the one SNS action besides Publish, and has no resource type.
+      const optOutChecks = statementsOfFunction(name).filter((s) => actionsOf(s).includes('sns:CheckIfPhoneNumberIsOptedOut'));
+      for (const s of optOutChecks) {
+        if (!messengers.includes(name)) problems.push(`${name} may check opt-outs`);
+        if (actionsOf(s).some((a) => a.startsWith('sns:') && a !== 'sns:CheckIfPhoneNumberIsOptedOut')) problems.push(`${name}: opt-out statement ${show(s)}`);
+      }
+      const publish = statementsOfFunction(name).filter((s) => concerns(s, 'sns') && !optOutChecks.includes(s));
       if (!messengers.includes(name)) {
         for (const s of publish) problems.push(`${name} may publish: ${show(s)}`);
         continue;

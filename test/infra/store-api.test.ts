@@ -4,12 +4,12 @@ import { buildApp } from '../../lib/app';
 const template = Template.fromStack(buildApp({ context: { stage: 'dev' } }).stack);
 
 describe('StoreApi', () => {
-  test('every store-system method requires IAM; only the decision route is open, its reference being the credential; all validate', () => {
+  test('every store-system method requires IAM; only the decision link routes are open, their reference being the credential; all validate', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as { Properties: Record<string, unknown> }[];
-    expect(methods.length).toBe(4);
+    expect(methods.length).toBe(5);
     const open = methods.filter((m) => m.Properties.AuthorizationType !== 'AWS_IAM');
-    expect(open).toHaveLength(1);
-    expect(open[0]!.Properties).toMatchObject({ AuthorizationType: 'NONE', HttpMethod: 'POST', RequestParameters: { 'method.request.path.ref': true } });
+    expect(open.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'POST']);
+    for (const method of open) expect(method.Properties).toMatchObject({ AuthorizationType: 'NONE', RequestParameters: { 'method.request.path.ref': true } });
     for (const method of methods) expect(method.Properties.RequestValidatorId).toBeDefined();
   });
 

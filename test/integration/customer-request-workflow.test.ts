@@ -253,3 +253,57 @@ describe('bad input', () => {
     expect(world.product.cloud.stepFunctions.listExecutions(machine.arn).executions!.some((e) => e.name === `req-${requestId}`)).toBe(false);
   });
 });
+
+describe('decision links people open on a phone', () => {
+  test('opening the link shows what is asked and never decides; the page form answers; afterwards the page says the link is used', async () => {
+    const customer = customerOfOwnTerritory(5);
+    const tandem = tandemOf(world, customer.territoryId);
+    const product = testProduct(world, 7);
+    const source = farFrom(customer.homeStoreId);
+    await setStock(world, [{ storeId: source, sku: product.sku, available: 20 }]);
+    expect((await submit(world, { requestId: 'wf-page-1', customerId: customer.customerId, lines: [product.line(5)], neededBy: hoursFromNow(30), fulfilment: 'pickup' })).status).toBe(202);
+    await awaitRequest(world, 'wf-page-1', ['ESCALATED'], 'AskDecision');
+    const ref = await eventually(() => latestDecisionRef(world, tandem.insideManager));
+    const pageUrl = `${world.product.storeApiUrl}/tasks/${ref}`;
+
+    // A link scanner and the person both open it: nothing is decided.
+    for (let i = 0; i < 3; i++) {
+      const page = await fetch(pageUrl);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      const text = await page.text();
+      expect(text).toContain(`Hallo ${tandem.insideManager.name}`);
+      expect(text).toContain(product.sku);
+      expect(text).toContain('<form method="post"');
+    }
+    expect((await awaitRequest(world, 'wf-page-1', ['ESCALATED'])).decisions).toEqual([]);
+
+    // The form posts form-encoded fields and gets the page back.
+    const answered = await fetch(`${pageUrl}/decision`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ outcome: 'sourced', storeId: source, sku: '', quantity: '', reason: '' }).toString(),
+    });
+    expect(answered.status).toBe(200);
+    expect(await answered.text()).toContain('✓ sourced');
+    await awaitRequest(world, 'wf-page-1', ['SOURCED'], 'NotifyTandem');
+    const after = await fetch(pageUrl);
+    expect(after.status).toBe(410);
+    expect(await after.text()).toContain('has already been used');
+    expect((await fetch(`${world.product.storeApiUrl}/tasks/BBBBBBBBBBBBBBBBBBBBBA`)).status).toBe(404);
+  });
+
+  test('an opted-out number is never messaged: its SMS is recorded as suppressed, the email still goes', async () => {
+    const customer = customerOfOwnTerritory(6);
+    const { insideManager, fieldManager } = tandemOf(world, customer.territoryId);
+    world.product.cloud.sns.optOut(fieldManager.mobile);
+    const product = testProduct(world, 8);
+    await setStock(world, [{ storeId: customer.homeStoreId, sku: product.sku, available: 3 }]);
+    expect((await submit(world, { requestId: 'wf-optout-1', customerId: customer.customerId, lines: [product.line(3)], neededBy: hoursFromNow(30), fulfilment: 'pickup' })).status).toBe(202);
+    const view = await awaitRequest(world, 'wf-optout-1', ['RESERVED'], 'NotifyTandem');
+    expect(deliveriesTo(world, fieldManager).map((d) => d.channel)).toEqual(['email']);
+    expect(deliveriesTo(world, insideManager).map((d) => d.channel).sort()).toEqual(['email', 'sms']);
+    expect(view.notifications.find((n) => n.personId === fieldManager.personId && n.channel === 'sms')).toMatchObject({ status: 'SUPPRESSED' });
+    expect(world.product.cloud.sns.outbox({ channel: 'sms', endpoint: fieldManager.mobile })).toEqual([]);
+  });
+});

@@ -83,7 +83,8 @@ export const requestStatusViewSchema = z
           role: z.enum(ROLES),
           channel: z.enum(CHANNELS),
           kind: z.enum(MESSAGE_KINDS),
-          status: z.enum(['SENDING', 'SENT']),
+          status: z.enum(['SENDING', 'SENT', 'SUPPRESSED']),
+          reason: z.string().optional().describe('Why a SUPPRESSED notification was not sent (e.g. the number opted out of SMS).'),
           claimedAt: isoDateTimeSchema,
           sentAt: isoDateTimeSchema.optional(),
         }).loose(),
@@ -215,13 +216,30 @@ export function buildOpenApiDocument(): JsonSchema {
           },
         },
       },
+      '/tasks/{ref}': {
+        get: {
+          operationId: 'showTask',
+          summary: 'The page of a decision link: what is asked, until when, and the choices',
+          description:
+            'An HTML page for a phone. Opening it never decides anything (mail scanners open links too); its form POSTs ' +
+            'to /tasks/{ref}/decision. A used, handed-over or expired reference shows why, with 410.',
+          security: [],
+          parameters: [pathParameter('ref', DECISION_REF_PATTERN.source, 'The 22-character decision reference from the link.')],
+          responses: {
+            '200': { description: 'The page (text/html).', content: { 'text/html': { schema: { type: 'string' } } } },
+            '404': { description: 'No task with this reference (text/html).', content: { 'text/html': { schema: { type: 'string' } } } },
+            '410': { description: 'The reference no longer decides; the page says why (text/html).', content: { 'text/html': { schema: { type: 'string' } } } },
+          },
+        },
+      },
       '/tasks/{ref}/decision': {
         post: {
           operationId: 'decideTask',
           summary: 'Answer an escalated request from the link in a notification',
           description:
             'No SigV4: the unguessable, single-use reference (128 random bits) in the path is the authority. ' +
-            'It expires with its task and stops working when the task passes to the partner.',
+            'It expires with its task and stops working when the task passes to the partner. The page\'s form sends the ' +
+            'same fields form-encoded (application/x-www-form-urlencoded) and gets the page back as the answer.',
           security: [],
           parameters: [pathParameter('ref', DECISION_REF_PATTERN.source, 'The 22-character decision reference from the link.')],
           requestBody: { required: true, ...json(ref('Decision')) },

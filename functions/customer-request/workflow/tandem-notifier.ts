@@ -7,7 +7,7 @@
  * claimed in the notification log first, so a retried step sends once.
  * Logs name person ids and channels only.
  */
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { NotFoundError } from '../../domain/errors';
 import type { Customer, Person, Product, Role, Store, Tandem } from '../../domain/model';
 import { DynamoCatalogueRepository } from '../../repository/catalogue-repository';
@@ -38,7 +38,7 @@ export interface SentNotification {
   readonly personId: string;
   readonly role: Role;
   readonly channel: 'sms' | 'email';
-  readonly outcome: 'sent' | 'already-sent';
+  readonly outcome: 'sent' | 'already-sent' | 'opted-out';
 }
 
 export class TandemNotifier {
@@ -54,6 +54,7 @@ export class TandemNotifier {
     private readonly sns: SNSClient,
     private readonly emailTopicArn: string,
     private readonly now: () => Date = () => new Date(),
+    private readonly smsMaxPriceUsd = '0.50',
   ) {
     this.requests = new DynamoRequestRepository(ctx);
     this.customers = new DynamoCustomerRepository(ctx);
@@ -130,12 +131,23 @@ export class TandemNotifier {
           sent.push({ personId: person.personId, role, channel, outcome: 'already-sent' });
           continue;
         }
+        // An opted-out number is never messaged: SNS would refuse it, and the record says why nothing went.
+        if (channel === 'sms' && (await this.sns.send(new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber: person.mobile }))).isOptedOut) {
+          await this.log.markSuppressed(requestId, dedupeKey, 'the number opted out of SMS', this.now().toISOString());
+          logger.info('notification suppressed: opted out', { kind, personId: person.personId, channel });
+          sent.push({ personId: person.personId, role, channel, outcome: 'opted-out' });
+          continue;
+        }
         const { MessageId } = await this.sns.send(
           channel === 'sms'
             ? new PublishCommand({
                 PhoneNumber: person.mobile,
                 Message: message.sms,
-                MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
+                MessageAttributes: {
+                  'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
+                  // A spend guardrail per message (USD); the account's monthly SMS limit is the other (docs/decisions.md).
+                  'AWS.SNS.SMS.MaxPrice': { DataType: 'Number', StringValue: this.smsMaxPriceUsd },
+                },
               })
             : new PublishCommand({
                 TopicArn: this.emailTopicArn,

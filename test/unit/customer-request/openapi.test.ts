@@ -16,9 +16,9 @@ describe('the published OpenAPI document', () => {
     expect(published).toEqual(document);
   });
 
-  test('is OpenAPI 3.1 with the four routes and the answers the store systems rely on', () => {
+  test('is OpenAPI 3.1 with the five routes and the answers the store systems and tandems rely on', () => {
     expect(document.openapi).toBe('3.1.0');
-    expect(Object.keys(at(document, 'paths') as Json).sort()).toEqual(['/requests', '/requests/{id}', '/stores/{storeId}/stock', '/tasks/{ref}/decision']);
+    expect(Object.keys(at(document, 'paths') as Json).sort()).toEqual(['/requests', '/requests/{id}', '/stores/{storeId}/stock', '/tasks/{ref}', '/tasks/{ref}/decision']);
     expect(Object.keys(at(document, 'paths', '/requests', 'post', 'responses') as Json)).toEqual(expect.arrayContaining(['202', '400', '409']));
     expect(Object.keys(at(document, 'paths', '/tasks/{ref}/decision', 'post', 'responses') as Json)).toEqual(
       expect.arrayContaining(['200', '400', '404', '409', '410']),
@@ -31,6 +31,7 @@ describe('the published OpenAPI document', () => {
       expect(at(document, 'paths', path, method, 'security')).toEqual([{ sigv4: [] }]);
     }
     expect(at(document, 'paths', '/tasks/{ref}/decision', 'post', 'security')).toEqual([]);
+    expect(at(document, 'paths', '/tasks/{ref}', 'get', 'security')).toEqual([]);
   });
 
   test('the request body is the JSON Schema of the submission schema: strict, with exactly one of customerId or prospect', () => {

@@ -1,0 +1,25 @@
+/**
+ * GET /tasks/{ref}: the decision link's page — what is asked, until when, and
+ * the choices as a form that POSTs to /tasks/{ref}/decision. Reading it never
+ * decides (link scanners open links too); a used, handed-over or expired
+ * reference shows why it no longer decides, with 410.
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { createDocumentClient } from '../repository/document-client';
+import { requiredEnv } from '../shared/environment';
+import { httpHandler } from '../shared/http-handler';
+import { html, messagePage } from '../shared/http-response';
+import { isDecisionRef } from './domain/decision';
+import { decisionPage } from './workflow/decision-view';
+
+const ctx = { doc: createDocumentClient(), tableName: requiredEnv('TABLE_NAME') };
+
+export async function getTask(event: Pick<APIGatewayProxyEvent, 'pathParameters'>, now = new Date()): Promise<APIGatewayProxyResult> {
+  const ref = event.pathParameters?.ref ?? '';
+  if (!isDecisionRef(ref)) return html(400, messagePage('Tandem 360', 'This is not a decision link (the reference must have 22 characters).'));
+  const page = await decisionPage(ctx, ref, now);
+  if (!page) return html(404, messagePage('Tandem 360', 'This decision link does not exist.'));
+  return html(page.status, page.body);
+}
+
+export const handler = httpHandler((event) => getTask(event));
