@@ -85,7 +85,7 @@ export async function getRequest(world: World, requestId: string): Promise<{ sta
 export async function awaitRequest(world: World, requestId: string, statuses: readonly string[], step?: string, timeoutMs = 60_000): Promise<RequestView> {
   let last: RequestView | undefined;
   try {
-    return await eventually(
+    await eventually(
       async () => {
         const { status, view } = await getRequest(world, requestId);
         if (status === 200) last = view;
@@ -93,6 +93,9 @@ export async function awaitRequest(world: World, requestId: string, statuses: re
       },
       { timeoutMs, intervalMs: 100 },
     );
+    // GET reads holds, notifications and timeline with parallel queries, so one answer may show the
+    // step's audit event but not yet an effect the step wrote just before it. The next read shows both.
+    return (await getRequest(world, requestId)).view;
   } catch (error) {
     throw new Error(`${(error as Error).message}\nrequest: ${JSON.stringify(last?.request)}\ntimeline: ${last?.timeline.map((e) => e.step).join(' → ')}\nexecution: ${executionSummary(world, requestId)}`, { cause: error });
   }
