@@ -6,35 +6,34 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { NotFoundError } from '../domain/errors';
-import { customerRequestRecordSchema } from '../domain/model';
 import { validate } from '../domain/validate';
 import { createDocumentClient } from '../repository/document-client';
-import { DynamoNotificationLog } from '../repository/notification-log';
+import { customerRequestRecordSchema, type AuditEvent, type CustomerRequestRecord, type DecisionRecord } from '../domain/model';
+import type { NotificationRecord } from '../repository/notification-log';
 import { DynamoRequestRepository } from '../repository/request-repository';
-import { DynamoReservationRepository } from '../repository/reservation-repository';
+import { toReservation } from '../repository/reservation-repository';
+import { fromItem, RESERVATION_HOLDS } from '../repository/table-layout';
 import { httpHandler } from '../shared/http-handler';
 import { json } from '../shared/http-response';
 import { requiredEnv } from '../shared/environment';
 
-const ctx = { doc: createDocumentClient(), tableName: requiredEnv('TABLE_NAME') };
-const production = {
-  requests: new DynamoRequestRepository(ctx),
-  reservations: new DynamoReservationRepository(ctx),
-  notifications: new DynamoNotificationLog(ctx),
-};
 const idSchema = customerRequestRecordSchema.shape.requestId;
+const requests = new DynamoRequestRepository({ doc: createDocumentClient(), tableName: requiredEnv('TABLE_NAME') });
 
-export async function getRequest(event: Pick<APIGatewayProxyEvent, 'pathParameters'>, deps = production) {
+export async function getRequest(event: Pick<APIGatewayProxyEvent, 'pathParameters'>, repository = requests) {
   const requestId = validate(idSchema, event.pathParameters?.id, 'path parameter id');
-  const request = await deps.requests.getRequest(requestId);
-  if (!request) throw new NotFoundError('request', requestId);
-  const [reservations, notifications, decisions, timeline] = await Promise.all([
-    deps.reservations.reservationsFor(requestId),
-    deps.notifications.notificationsFor(requestId),
-    deps.requests.decisionsFor(requestId),
-    deps.requests.auditTrail(requestId),
-  ]);
-  return json(200, { request, reservations, notifications, decisions, timeline });
+  // One Query of the request's partition: the parts of the answer are read together, not by parallel reads that could straddle a step's writes.
+  const items = await repository.requestPartition(requestId);
+  const bySort = (prefix: string) => items.filter((item) => String(item.sk).startsWith(prefix));
+  const requestItem = items.find((item) => item.sk === 'REQUEST');
+  if (!requestItem) throw new NotFoundError('request', requestId);
+  return json(200, {
+    request: fromItem<CustomerRequestRecord>(requestItem),
+    reservations: bySort('RESERVATION#').map(toReservation).sort((a, b) => RESERVATION_HOLDS.indexOf(a.hold) - RESERVATION_HOLDS.indexOf(b.hold)),
+    notifications: bySort('NOTIFICATION#').map((item) => fromItem<NotificationRecord>(item)).sort((a, b) => a.claimedAt.localeCompare(b.claimedAt)),
+    decisions: bySort('DECISION#').map((item) => fromItem<DecisionRecord>(item)),
+    timeline: bySort('EVENT#').map((item) => fromItem<AuditEvent>(item)),
+  });
 }
 
 export const handler = httpHandler((event) => getRequest(event));

@@ -200,6 +200,19 @@ export class DynamoRequestRepository implements RequestRepository {
     return this.children<AuditEvent>(requestId, 'EVENT#');
   }
 
+  /**
+   * Every item stored under a request — the request, its holds, notifications,
+   * escalation, decisions and audit events — in one consistent Query of its
+   * partition, sort-key order (so events come in time order).
+   */
+  async requestPartition(requestId: string): Promise<Record<string, unknown>[]> {
+    return queryAll(this.ctx, {
+      KeyConditionExpression: 'pk = :request',
+      ExpressionAttributeValues: { ':request': key.request(requestId).pk },
+      ConsistentRead: true,
+    });
+  }
+
   private async children<T>(requestId: string, prefix: string): Promise<T[]> {
     const items = await queryAll(this.ctx, {
       KeyConditionExpression: 'pk = :request AND begins_with(sk, :prefix)',

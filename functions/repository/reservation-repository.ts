@@ -296,7 +296,8 @@ export class DynamoReservationRepository {
   }
 }
 
-function toReservation(item: Record<string, unknown>): Reservation {
+/** A hold as stored (`REQUEST#<id>` / `RESERVATION#<hold>`), as the domain knows it. */
+export function toReservation(item: Record<string, unknown>): Reservation {
   const lines = (item.lines as { sku: string; quantity: number }[]).map((l) => ({ sku: l.sku, quantity: Number(l.quantity) }));
   return {
     requestId: String(item.requestId),
