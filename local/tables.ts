@@ -5,7 +5,9 @@
  */
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
   type DynamoDBClient,
@@ -86,4 +88,34 @@ export async function ensureTables(client: DynamoDBClient, tables: readonly Loca
     }
   }
   return { created };
+}
+
+/**
+ * The stream ARN DynamoDB Local gives each table that declares a stream, by
+ * logical id: its own (region `ddblocal`, a label set when the stream was
+ * enabled), which is the only form its DynamoDB Streams API accepts. A table kept
+ * on disk from before the template declared its stream (or another view type)
+ * gets the declared one now, as a CloudFormation update would give it.
+ */
+export async function localStreamArns(client: DynamoDBClient, tables: readonly LocalTable[]): Promise<Record<string, string>> {
+  const arns: Record<string, string> = {};
+  for (const table of tables) {
+    const declared = table.input.StreamSpecification?.StreamViewType;
+    if (!declared) continue;
+    let described = (await client.send(new DescribeTableCommand({ TableName: table.tableName }))).Table;
+    const current = described?.StreamSpecification;
+    if (!current?.StreamEnabled || current.StreamViewType !== declared) {
+      if (current?.StreamEnabled) {
+        await client.send(new UpdateTableCommand({ TableName: table.tableName, StreamSpecification: { StreamEnabled: false } }));
+      }
+      await client.send(
+        new UpdateTableCommand({ TableName: table.tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: declared } }),
+      );
+      described = (await client.send(new DescribeTableCommand({ TableName: table.tableName }))).Table;
+    }
+    const arn = described?.LatestStreamArn;
+    if (!arn) throw new Error(`table ${table.logicalId}: DynamoDB Local reports no stream for ${table.tableName}, though the template declares one`);
+    arns[table.logicalId] = arn;
+  }
+  return arns;
 }

@@ -94,6 +94,40 @@ export interface LocalApiSpec {
   readonly routes: readonly LocalRouteSpec[];
 }
 
+/**
+ * An `AWS::Lambda::EventSourceMapping` from a DynamoDB stream, with Lambda's
+ * defaults filled in where the template says nothing (Lambda developer guide,
+ * "Lambda parameters for Amazon DynamoDB event source mappings").
+ */
+export interface LocalEventSourceMappingSpec {
+  readonly logicalId: string;
+  /** The function's name, whatever form (name, ARN, partial ARN) the template gives. */
+  readonly functionName: string;
+  /** The stream ARN, resolved from `Fn::GetAtt [Table, StreamArn]`: DynamoDB Local's own in the local cloud. */
+  readonly eventSourceArn: string;
+  /** The table whose stream this is. */
+  readonly tableName: string;
+  readonly enabled: boolean;
+  readonly startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  /** Default 100, at most 10,000. */
+  readonly batchSize: number;
+  /** Default 0. */
+  readonly maximumBatchingWindowSeconds: number;
+  readonly bisectBatchOnFunctionError: boolean;
+  /** -1 (the default) = until the record expires. */
+  readonly maximumRetryAttempts: number;
+  /** -1 (the default) = until the record expires. */
+  readonly maximumRecordAgeSeconds: number;
+  /** Default 1; the local cloud processes a shard one batch at a time whatever this says. */
+  readonly parallelizationFactor: number;
+  /** `FunctionResponseTypes` includes `ReportBatchItemFailures`. */
+  readonly reportBatchItemFailures: boolean;
+  /** `FilterCriteria.Filters[].Pattern`, the JSON texts as declared; a record passes when any matches. */
+  readonly filterPatterns: readonly string[];
+  /** `DestinationConfig.OnFailure.Destination`: an SQS queue or SNS topic ARN. */
+  readonly onFailureDestination?: string;
+}
+
 export interface LocalStackModel {
   readonly stackName: string;
   readonly tables: readonly LocalTableSpec[];
@@ -102,6 +136,7 @@ export interface LocalStackModel {
   readonly subscriptions: readonly LocalSubscriptionSpec[];
   readonly stateMachines: readonly LocalStateMachineSpec[];
   readonly apis: readonly LocalApiSpec[];
+  readonly eventSourceMappings: readonly LocalEventSourceMappingSpec[];
 }
 
 // ---------------------------------------------------------------- services

@@ -1,7 +1,8 @@
 /**
  * The local cloud: one synthesized stack running on this machine. It creates
- * the stack's tables in DynamoDB Local, runs its Lambda functions, SNS topics
- * and state machines in-process, and serves them behind AWS-compatible
+ * the stack's tables in DynamoDB Local, runs its Lambda functions, SNS topics,
+ * state machines and DynamoDB stream event source mappings in-process, and
+ * serves them behind AWS-compatible
  * endpoints — one port for the AWS APIs (Step Functions JSON, SNS Query),
  * one for the stack's REST APIs — so unchanged AWS SDK and CLI code works by
  * pointing AWS_ENDPOINT_URL_* at it.
@@ -10,7 +11,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClientFor } from '../../functions/repository/document-client';
 import { readStackTemplate } from '../cloud-assembly';
 import { createDynamoDbClient } from '../dynamodb-local';
-import { ensureTables, tablesFromTemplate } from '../tables';
+import { ensureTables, localStreamArns, tablesFromTemplate } from '../tables';
 import { loadStackModel } from '../template/stack-model';
 import { LOCAL_AWS, type LocalStackModel } from './contracts';
 import { apiGatewayPath, createApiGatewayEndpoint, localCredentials } from './http/api-gateway';
@@ -21,6 +22,7 @@ import { LocalSns } from './sns/local-sns';
 import { createClock } from './stepfunctions/clock';
 import { LocalStepFunctions } from './stepfunctions/engine';
 import { createStepFunctionsEndpoint } from './stepfunctions/sfn-endpoint';
+import { LocalStreams } from './streams/local-streams';
 
 export interface LocalCloudOptions {
   /** The cloud assembly folder (cdk.out) and the stack in it. */
@@ -47,6 +49,8 @@ export interface LocalCloud {
   readonly lambda: LocalLambdaRunner;
   readonly sns: LocalSns;
   readonly stepFunctions: LocalStepFunctions;
+  /** The template's DynamoDB stream → Lambda event source mappings: `idle()`, `failures()`. */
+  readonly streams: LocalStreams;
   /** The table's document client context, for seeding and inspection. */
   tableContext(logicalIdPrefix?: string): { doc: DynamoDBDocumentClient; tableName: string };
   /** Environment for AWS SDK / CLI clients that should talk to this local cloud. */
@@ -55,9 +59,18 @@ export interface LocalCloud {
 }
 
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
-  const model = loadStackModel(options.outdir, options.stackName);
   const dynamoDb = createDynamoDbClient(options.dynamoDbEndpoint);
-  await ensureTables(dynamoDb, tablesFromTemplate(readStackTemplate(options.outdir, options.stackName)));
+  const tables = tablesFromTemplate(readStackTemplate(options.outdir, options.stackName));
+  let model: LocalStackModel;
+  try {
+    await ensureTables(dynamoDb, tables);
+    // `Fn::GetAtt [Table, StreamArn]` resolves to the stream DynamoDB Local gave the table, so the
+    // template's mappings (and any function told the ARN) name a stream the local Streams API knows.
+    model = loadStackModel(options.outdir, options.stackName, { streamArns: await localStreamArns(dynamoDb, tables) });
+  } catch (error) {
+    dynamoDb.destroy();
+    throw error;
+  }
 
   // The endpoints must be listening before functions learn their URLs, so the
   // servers start first and their endpoints are attached once built.
@@ -66,10 +79,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const awsServer = await startHttpServer(awsEndpoints, { port: options.awsPort ?? 0, name: 'AWS endpoint' });
   let apiServer: LocalHttpServer | undefined;
   let lambda: LocalLambdaRunner | undefined;
+  let streams: LocalStreams | undefined;
   try {
     apiServer = await startHttpServer(apiEndpoints, { port: options.apiPort ?? 0, name: 'API endpoint' });
     const endpoints = {
       AWS_ENDPOINT_URL_DYNAMODB: options.dynamoDbEndpoint,
+      // DynamoDB Local serves the DynamoDB Streams API on the same port.
+      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: options.dynamoDbEndpoint,
       AWS_ENDPOINT_URL_SFN: awsServer.url,
       AWS_ENDPOINT_URL_SNS: awsServer.url,
     };
@@ -79,18 +95,29 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ...(options.lambdaLog ? { log: options.lambdaLog } : {}),
     });
     const sns = LocalSns.fromStack(model.topics, model.subscriptions, { lambda });
+    const clock = createClock({ scale: options.timeScale ?? 1 });
     const stepFunctions = new LocalStepFunctions({
       stateMachines: model.stateMachines,
       lambda,
       sns,
       dynamoDbEndpoint: options.dynamoDbEndpoint,
-      clock: createClock({ scale: options.timeScale ?? 1 }),
+      clock,
     });
     awsEndpoints.push(createStepFunctionsEndpoint(stepFunctions), createSnsEndpoint(sns));
     apiEndpoints.push(createApiGatewayEndpoint(model.apis, lambda, { credentials: localCredentials }));
+    // Last, once every endpoint a triggered function may call is served.
+    streams = await LocalStreams.start({
+      mappings: model.eventSourceMappings,
+      functions: model.functions,
+      dynamoDbEndpoint: options.dynamoDbEndpoint,
+      lambda,
+      sns,
+      clock,
+    });
 
     const runner = lambda;
     const api = apiServer;
+    const mappings = streams;
     const doc = documentClientFor(dynamoDb);
     return {
       model,
@@ -100,6 +127,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       lambda: runner,
       sns,
       stepFunctions,
+      streams: mappings,
       tableContext: (prefix = '') => {
         const table = model.tables.find((t) => t.logicalId.startsWith(prefix));
         if (!table) throw new Error(`the stack has no table whose logical id starts with '${prefix}'`);
@@ -112,13 +140,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
       }),
       stop: async () => {
+        // Polling stops at once; an invocation in flight ends when the runner closes below.
+        const streamsStopped = mappings.stop();
         await stepFunctions.close();
-        await Promise.all([api.close(), awsServer.close(), runner.close()]);
+        await Promise.all([streamsStopped, api.close(), awsServer.close(), runner.close()]);
         dynamoDb.destroy();
       },
     };
   } catch (error) {
-    await Promise.allSettled([apiServer?.close(), awsServer.close(), lambda?.close()]);
+    await Promise.allSettled([streams?.stop(), apiServer?.close(), awsServer.close(), lambda?.close()]);
     dynamoDb.destroy();
     throw error;
   }

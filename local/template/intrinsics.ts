@@ -47,12 +47,24 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::ApiGateway::RestApi': 'Name',
 };
 
+export interface IntrinsicResolverOptions {
+  /**
+   * `Fn::GetAtt [Table, StreamArn]` by table logical id: the stream ARNs DynamoDB
+   * Local gave the tables (its own region and a stream label that changes whenever
+   * a table is created), so that the value is one the local DynamoDB Streams API
+   * accepts. Without it (a model read without a database) a stream ARN is
+   * `<table ARN>/stream/local`, which no local API knows.
+   */
+  readonly streamArns?: Readonly<Record<string, string>>;
+}
+
 export class IntrinsicResolver {
   private readonly resources: Record<string, TemplateResource>;
 
   constructor(
     private readonly template: Template,
     readonly stackName: string,
+    private readonly options: IntrinsicResolverOptions = {},
   ) {
     this.resources = template.Resources ?? {};
   }
@@ -208,7 +220,7 @@ export class IntrinsicResolver {
     switch (`${resource.Type}.${attribute}`) {
       case 'AWS::DynamoDB::Table.StreamArn':
       case 'AWS::DynamoDB::GlobalTable.StreamArn':
-        return `${this.arnOf(logicalId)}/stream/local`;
+        return this.streamArn(logicalId, resource, where);
       case 'AWS::SNS::Topic.TopicArn':
         return this.arnOf(logicalId);
       case 'AWS::SNS::Topic.TopicName':
@@ -225,6 +237,20 @@ export class IntrinsicResolver {
       default:
         throw new TemplateResolutionError(where, `Fn::GetAtt ${logicalId}.${attribute} (${resource.Type}) has no local value`);
     }
+  }
+
+  private streamArn(logicalId: string, resource: TemplateResource, where: string): string {
+    const known = this.options.streamArns;
+    if (!known) return `${this.arnOf(logicalId)}/stream/local`;
+    const arn = known[logicalId];
+    if (arn) return arn;
+    const declared = resource.Properties?.StreamSpecification !== undefined;
+    throw new TemplateResolutionError(
+      where,
+      declared
+        ? `Fn::GetAtt ${logicalId}.StreamArn: the local table ${this.physicalName(logicalId)} has no stream in DynamoDB Local`
+        : `Fn::GetAtt ${logicalId}.StreamArn: the table declares no StreamSpecification, so it has no stream`,
+    );
   }
 
   private sub(arg: unknown, where: string): string {

@@ -9,6 +9,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import type {
   AslDefinition,
   LocalApiSpec,
+  LocalEventSourceMappingSpec,
   LocalFunctionSpec,
   LocalRouteSpec,
   LocalStackModel,
@@ -17,7 +18,8 @@ import type {
   LocalTableSpec,
   LocalTopicSpec,
 } from '../runtime/contracts';
-import { IntrinsicResolver, TemplateResolutionError, type Template, type TemplateResource } from './intrinsics';
+import { compileFilterCriteria } from '../runtime/streams/filter-criteria';
+import { IntrinsicResolver, TemplateResolutionError, type IntrinsicResolverOptions, type Template, type TemplateResource } from './intrinsics';
 
 /** Lambda's defaults when the template does not say. */
 const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3;
@@ -27,18 +29,19 @@ interface AssetManifest {
   readonly files?: Record<string, { source: { path?: string; packaging?: string } }>;
 }
 
-export function loadStackModel(outdir: string, stackName: string): LocalStackModel {
+/** `options.streamArns`: the tables' stream ARNs in DynamoDB Local (see IntrinsicResolverOptions). */
+export function loadStackModel(outdir: string, stackName: string, options: IntrinsicResolverOptions = {}): LocalStackModel {
   const template = readJson<Template>(join(outdir, `${stackName}.template.json`));
   const assets = readJson<AssetManifest>(join(outdir, `${stackName}.assets.json`));
-  return buildStackModel(template, stackName, { outdir, assets });
+  return buildStackModel(template, stackName, { outdir, assets, ...options });
 }
 
 export function buildStackModel(
   template: Template,
   stackName: string,
-  context: { outdir: string; assets: AssetManifest },
+  context: { outdir: string; assets: AssetManifest } & IntrinsicResolverOptions,
 ): LocalStackModel {
-  const resolver = new IntrinsicResolver(template, stackName);
+  const resolver = new IntrinsicResolver(template, stackName, context.streamArns ? { streamArns: context.streamArns } : {});
   const resources = Object.entries(template.Resources ?? {});
   const ofType = (...types: string[]) => resources.filter(([, r]) => types.includes(r.Type));
 
@@ -60,8 +63,109 @@ export function buildStackModel(
   const subscriptions = ofType('AWS::SNS::Subscription').map(([id, r]) => toSubscription(resolver, id, r));
   const stateMachines = ofType('AWS::StepFunctions::StateMachine').map(([id, r]) => toStateMachine(resolver, id, r));
   const apis = ofType('AWS::ApiGateway::RestApi').map(([id]) => toApi(resolver, id, resources));
+  const eventSourceMappings = ofType('AWS::Lambda::EventSourceMapping').map(([id, r]) =>
+    toEventSourceMapping(resolver, id, r, { tables, functions }),
+  );
 
-  return { stackName, tables, functions, topics, subscriptions, stateMachines, apis };
+  return { stackName, tables, functions, topics, subscriptions, stateMachines, apis, eventSourceMappings };
+}
+
+/** Properties of AWS::Lambda::EventSourceMapping that do not change what a DynamoDB stream mapping does locally. */
+const IGNORED_MAPPING_PROPERTIES = new Set(['Tags', 'MetricsConfig', 'KmsKeyArn', 'LoggingConfig', 'ProvisionedPollerConfig']);
+const MAPPING_PROPERTIES = new Set([
+  ...IGNORED_MAPPING_PROPERTIES,
+  'FunctionName',
+  'EventSourceArn',
+  'Enabled',
+  'StartingPosition',
+  'BatchSize',
+  'MaximumBatchingWindowInSeconds',
+  'BisectBatchOnFunctionError',
+  'MaximumRetryAttempts',
+  'MaximumRecordAgeInSeconds',
+  'ParallelizationFactor',
+  'FunctionResponseTypes',
+  'FilterCriteria',
+  'DestinationConfig',
+]);
+
+/**
+ * A DynamoDB stream → Lambda mapping with Lambda's defaults; any other event
+ * source, and any setting the local cloud would not honour (tumbling windows,
+ * AT_TIMESTAMP, …), is refused naming the resource and property.
+ */
+function toEventSourceMapping(
+  resolver: IntrinsicResolver,
+  id: string,
+  resource: TemplateResource,
+  stack: { tables: readonly LocalTableSpec[]; functions: readonly LocalFunctionSpec[] },
+): LocalEventSourceMappingSpec {
+  const props = resource.Properties ?? {};
+  const unsupported = Object.keys(props).find((name) => !MAPPING_PROPERTIES.has(name));
+  if (unsupported) throw new TemplateResolutionError(`${id}.${unsupported}`, 'is not supported by the local runtime (DynamoDB stream mappings only)');
+  const value = (name: string): unknown => resolver.resolve(props[name], `${id}.${name}`);
+
+  const eventSourceArn = resolver.resolveString(props.EventSourceArn, `${id}.EventSourceArn`);
+  const tableName = /^arn:[\w-]+:dynamodb:[\w-]+:\d+:table\/([^/]+)\/stream\/.+$/.exec(eventSourceArn)?.[1];
+  const table = stack.tables.find((t) => t.tableName === tableName);
+  if (!table) {
+    throw new TemplateResolutionError(`${id}.EventSourceArn`, `${eventSourceArn} is not the stream of one of the stack's tables (the local cloud runs DynamoDB stream mappings only)`);
+  }
+
+  const functionRef = resolver.resolveString(props.FunctionName, `${id}.FunctionName`);
+  const fn = stack.functions.find((f) => f.functionName === functionRef || f.arn === functionRef || f.arn.endsWith(`:${functionRef}`));
+  if (!fn) throw new TemplateResolutionError(`${id}.FunctionName`, `${functionRef} is not one of the stack's functions`);
+
+  const startingPosition = value('StartingPosition');
+  if (startingPosition !== 'TRIM_HORIZON' && startingPosition !== 'LATEST') {
+    throw new TemplateResolutionError(`${id}.StartingPosition`, `must be TRIM_HORIZON or LATEST for a DynamoDB stream, got ${JSON.stringify(startingPosition)}`);
+  }
+  const responseTypes = (value('FunctionResponseTypes') ?? []) as unknown[];
+  const unknownType = responseTypes.find((type) => type !== 'ReportBatchItemFailures');
+  if (unknownType !== undefined) throw new TemplateResolutionError(`${id}.FunctionResponseTypes`, `unknown response type ${JSON.stringify(unknownType)}`);
+
+  const filters = ((value('FilterCriteria') as { Filters?: { Pattern?: unknown }[] } | undefined)?.Filters ?? []).map((filter, i) => {
+    if (typeof filter.Pattern !== 'string') throw new TemplateResolutionError(`${id}.FilterCriteria.Filters[${i}].Pattern`, 'must be a JSON string');
+    return filter.Pattern;
+  });
+  try {
+    compileFilterCriteria(filters);
+  } catch (error) {
+    throw new TemplateResolutionError(`${id}.FilterCriteria`, error instanceof Error ? error.message : String(error));
+  }
+
+  const destination = (value('DestinationConfig') as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
+  if (destination !== undefined && (typeof destination !== 'string' || !/^arn:[\w-]+:(sqs|sns):/.test(destination))) {
+    throw new TemplateResolutionError(`${id}.DestinationConfig.OnFailure.Destination`, `must be an SQS queue or SNS topic ARN, got ${JSON.stringify(destination)}`);
+  }
+
+  const number = (name: string, fallback: number, valid: (n: number) => boolean, range: string): number => {
+    const raw = value(name);
+    const n = raw === undefined ? fallback : Number(raw);
+    if (!Number.isInteger(n) || !valid(n)) throw new TemplateResolutionError(`${id}.${name}`, `must be ${range}, got ${JSON.stringify(raw)}`);
+    return n;
+  };
+  const flag = (name: string): boolean => {
+    const raw = value(name);
+    return raw === true || raw === 'true';
+  };
+  return {
+    logicalId: id,
+    functionName: fn.functionName,
+    eventSourceArn,
+    tableName: table.tableName,
+    enabled: value('Enabled') === undefined || flag('Enabled'),
+    startingPosition,
+    batchSize: number('BatchSize', 100, (n) => n >= 1 && n <= 10_000, 'an integer from 1 to 10,000'),
+    maximumBatchingWindowSeconds: number('MaximumBatchingWindowInSeconds', 0, (n) => n >= 0 && n <= 300, 'an integer from 0 to 300'),
+    bisectBatchOnFunctionError: flag('BisectBatchOnFunctionError'),
+    maximumRetryAttempts: number('MaximumRetryAttempts', -1, (n) => n >= -1 && n <= 10_000, 'an integer from -1 to 10,000'),
+    maximumRecordAgeSeconds: number('MaximumRecordAgeInSeconds', -1, (n) => n === -1 || (n >= 60 && n <= 604_800), '-1 or an integer from 60 to 604,800'),
+    parallelizationFactor: number('ParallelizationFactor', 1, (n) => n >= 1 && n <= 10, 'an integer from 1 to 10'),
+    reportBatchItemFailures: responseTypes.includes('ReportBatchItemFailures'),
+    filterPatterns: filters,
+    ...(destination === undefined ? {} : { onFailureDestination: destination }),
+  };
 }
 
 function toFunction(
