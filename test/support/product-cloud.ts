@@ -2,10 +2,7 @@
  * The product stack (lib/) synthesized and running in the local cloud, for
  * integration tests of the product's own routes and workflows.
  */
-import { rmSync } from 'node:fs';
-import { buildApp } from '../../lib/app';
 import { startLocalCloud, type LocalCloud } from '../../local/runtime/local-cloud';
-import { projectTempDir } from './project-temp-dir';
 import { testEnv } from './test-env';
 
 export interface ProductCloud {
@@ -17,12 +14,10 @@ export interface ProductCloud {
 
 /** `dynamoDbEndpoint` defaults to the integration project's DynamoDB Local (e.g. a fault-injecting proxy in front of it). */
 export async function startProductCloud(options: { timeScale?: number; dynamoDbEndpoint?: string } = {}): Promise<ProductCloud> {
-  const outdir = projectTempDir('product-cloud');
-  const { app, stack } = buildApp({ outdir });
-  app.synth();
+  // The cloud assembly the integration project's global setup synthesized once: read-only, shared by every file.
   const cloud = await startLocalCloud({
-    outdir,
-    stackName: stack.stackName,
+    outdir: testEnv('cdkOut'),
+    stackName: testEnv('stackName'),
     dynamoDbEndpoint: options.dynamoDbEndpoint ?? testEnv('dynamoDbEndpoint'),
     timeScale: options.timeScale ?? 0.0001,
     lambdaLog: () => undefined,
@@ -32,9 +27,6 @@ export async function startProductCloud(options: { timeScale?: number; dynamoDbE
   return {
     cloud,
     storeApiUrl: `${cloud.apiEndpoint}/${api.stageName}`,
-    stop: async () => {
-      await cloud.stop();
-      rmSync(outdir, { recursive: true, force: true });
-    },
+    stop: () => cloud.stop(),
   };
 }
