@@ -5,18 +5,14 @@
  * reservation; the alternative goes to the nearest candidate store that has it.
  */
 import { DynamoCatalogueRepository } from '../repository/catalogue-repository';
-import { batchGetAll } from '../repository/document-client';
-import { fromItem, key } from '../repository/table-layout';
-import { DynamoStoreDirectory } from '../repository/store-directory';
-import { DynamoTerritoryDirectory } from '../repository/territory-directory';
 import { DynamoRequestRepository } from '../repository/request-repository';
-import type { StockLevel } from '../domain/model';
 import { stepHandler } from '../shared/step-handler';
 import type { Decision } from './domain/decision';
 import { freeStock } from './domain/stock-selection';
 import { reserveStock } from './reserve-stock';
 import type { ReserveResult, WantedLine } from './workflow/state';
-import { numberEnv, tableContext } from './workflow/step-context';
+import { candidateStock } from './workflow/candidate-stock';
+import { tableContext } from './workflow/step-context';
 
 export interface ReserveDecidedInput {
   readonly requestId: string;
@@ -34,16 +30,14 @@ export async function reserveDecided(input: ReserveDecidedInput, now = new Date(
   if (decision.outcome !== 'alternative') return { outcome: 'insufficient' };
   const ctx = tableContext();
   const product = await new DynamoCatalogueRepository(ctx).getProduct(decision.sku);
-  const stores = new DynamoStoreDirectory(ctx, new DynamoTerritoryDirectory(ctx));
-  const candidates = [input.homeStoreId, ...(await stores.nearestStores(input.homeStoreId, Math.floor(numberEnv('CANDIDATE_STORES', 6)) - 1)).map((s) => s.storeId)];
-  const levels = (await batchGetAll(ctx, candidates.map((storeId) => key.stock(storeId, decision.sku)))).map((item) => fromItem<StockLevel>(item));
-  const storeId = candidates.find((id) => freeStock(levels.find((l) => l.storeId === id)) >= decision.quantity);
+  const candidates = await candidateStock(ctx, input.homeStoreId, [decision.sku]);
+  const storeId = candidates.find((c) => freeStock(c.levels.get(decision.sku)) >= decision.quantity)?.storeId;
   if (!product || !storeId) {
     await new DynamoRequestRepository(ctx).appendAuditEvent({
       requestId: input.requestId,
       at: now.toISOString(),
       step: 'ReserveStock',
-      detail: { outcome: 'insufficient', alternative: { sku: decision.sku, quantity: decision.quantity }, candidates },
+      detail: { outcome: 'insufficient', alternative: { sku: decision.sku, quantity: decision.quantity }, candidates: candidates.map((c) => c.storeId) },
     });
     return { outcome: 'insufficient' };
   }

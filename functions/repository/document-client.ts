@@ -84,23 +84,40 @@ export async function batchGetAll(
 }
 
 /** Writes items in batches of 25, `concurrency` batches at a time, retrying unprocessed items. */
-export async function batchPutAll(
+export function batchPutAll(
   ctx: TableContext,
   items: readonly Record<string, unknown>[],
-  options: { concurrency?: number; retry?: RetryPolicy; onBatch?: (written: number) => void } = {},
+  options: BatchWriteOptions = {},
 ): Promise<void> {
+  return batchWriteAll(ctx, items.map((Item) => ({ PutRequest: { Item } })), options);
+}
+
+/** Deletes items by key in batches of 25, retrying unprocessed ones. */
+export function batchDeleteAll(ctx: TableContext, keys: readonly Record<string, unknown>[], options: BatchWriteOptions = {}): Promise<void> {
+  return batchWriteAll(ctx, keys.map((Key) => ({ DeleteRequest: { Key } })), options);
+}
+
+interface BatchWriteOptions {
+  readonly concurrency?: number;
+  readonly retry?: RetryPolicy;
+  readonly onBatch?: (written: number) => void;
+}
+
+type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
+
+async function batchWriteAll(ctx: TableContext, requests: readonly WriteRequest[], options: BatchWriteOptions): Promise<void> {
   const retry = options.retry ?? BATCH_RETRY;
-  const queue = chunks(items, BATCH_WRITE_LIMIT);
+  const queue = chunks(requests, BATCH_WRITE_LIMIT);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < queue.length) {
       const chunk = queue[next++] ?? [];
-      let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
+      let pending: WriteRequest[] = [...chunk];
       for (let attempt = 1; pending.length > 0; attempt++) {
         if (attempt > retry.maxAttempts) throw new UnprocessedItemsError(pending.length);
         if (attempt > 1) await sleep(backoffMs(attempt - 1, retry));
         const out = await ctx.doc.send(new BatchWriteCommand({ RequestItems: { [ctx.tableName]: pending } }));
-        pending = (out.UnprocessedItems?.[ctx.tableName] ?? []) as typeof pending;
+        pending = (out.UnprocessedItems?.[ctx.tableName] ?? []) as WriteRequest[];
       }
       options.onBatch?.(chunk.length);
     }

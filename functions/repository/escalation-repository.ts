@@ -16,11 +16,11 @@
  * reference is single-use under any interleaving.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Role } from '../domain/model';
 import type { Decision } from '../customer-request/domain/decision';
 import { ConflictError } from '../domain/errors';
-import { queryAll, type TableContext } from './document-client';
+import { batchDeleteAll, batchPutAll, queryAll, type TableContext } from './document-client';
 import { auditItem, decisionItem, fromItem, key, toUtc } from './table-layout';
 
 export const DECISION_PHASES = ['decisionNeeded', 'reminder', 'handedToPartner'] as const;
@@ -218,12 +218,10 @@ export class DynamoEscalationRepository {
         Item: { ...key.escalation(escalation.requestId), entity: 'Escalation', ...escalation, openedAt: toUtc(escalation.openedAt), status: 'OPEN' },
       }),
     );
-    const markers = escalation.missing.map((line) => ({
-      PutRequest: { Item: { ...key.waitingFor(line.sku, escalation.requestId), entity: 'WaitingFor', requestId: escalation.requestId, sku: line.sku, quantity: line.quantity } },
-    }));
-    for (let i = 0; i < markers.length; i += 25) {
-      await this.ctx.doc.send(new BatchWriteCommand({ RequestItems: { [this.ctx.tableName]: markers.slice(i, i + 25) } }));
-    }
+    await batchPutAll(
+      this.ctx,
+      escalation.missing.map((line) => ({ ...key.waitingFor(line.sku, escalation.requestId), entity: 'WaitingFor', requestId: escalation.requestId, sku: line.sku, quantity: line.quantity })),
+    );
   }
 
   /** The decision passes to another holder. */
@@ -244,10 +242,7 @@ export class DynamoEscalationRepository {
   async closeEscalation(requestId: string): Promise<void> {
     const escalation = await this.getEscalation(requestId);
     if (!escalation) return;
-    for (let i = 0; i < escalation.missing.length; i += 25) {
-      const deletes = escalation.missing.slice(i, i + 25).map((line) => ({ DeleteRequest: { Key: key.waitingFor(line.sku, requestId) } }));
-      await this.ctx.doc.send(new BatchWriteCommand({ RequestItems: { [this.ctx.tableName]: deletes } }));
-    }
+    await batchDeleteAll(this.ctx, escalation.missing.map((line) => key.waitingFor(line.sku, requestId)));
     await this.ctx.doc.send(
       new UpdateCommand({
         TableName: this.ctx.tableName,

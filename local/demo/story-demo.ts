@@ -18,7 +18,8 @@ import type { OutboxRecord } from '../runtime/contracts';
 import type { LocalCloud } from '../runtime/local-cloud';
 import { signedFetch } from '../runtime/http/signed-fetch';
 import { key } from '../../functions/repository/table-layout';
-import type { Person, Tandem } from '../../functions/domain/model';
+import type { Tandem } from '../../functions/domain/model';
+import { subscribeTandemEmails } from './tandem-email-subscriptions';
 
 /** The story's cast and places (functions/seed/generate.ts). */
 const STORY = {
@@ -52,7 +53,7 @@ export async function replayStory(cloud: LocalCloud, print: (line: string) => vo
   if (!api) throw new Error('the stack has no REST API');
   const base = `${cloud.apiEndpoint}/${api.stageName}`;
   const tandem = await storyTandem(cloud);
-  subscribeEmails(cloud, tandem);
+  subscribeTandemEmails(cloud, tandem);
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
   const client = storeClient(base);
   const outcomes: StoryOutcome[] = [];
@@ -181,15 +182,6 @@ async function storyTandem(cloud: LocalCloud): Promise<Tandem> {
   const out = await doc.send(new GetCommand({ TableName: tableName, Key: key.tandem(STORY.territoryId) }));
   if (!out.Item) throw new Error(`the story's tandem ${STORY.territoryId} is not in the table; is the seed loaded?`);
   return out.Item as unknown as Tandem;
-}
-
-/** Each partner's email is delivered through a filtered subscription of the email topic (provisioned per tandem in issue 5). */
-function subscribeEmails(cloud: LocalCloud, tandem: Tandem): void {
-  const topic = cloud.model.topics.find((t) => t.logicalId.startsWith('NotificationsTandemEmail'));
-  if (!topic) throw new Error('the stack has no tandem email topic');
-  for (const person of [tandem.insideManager, tandem.fieldManager] as Person[]) {
-    cloud.sns.subscribe(topic.arn, 'email', person.email, { FilterPolicy: JSON.stringify({ personId: [person.personId] }) });
-  }
 }
 
 /** Units of a SKU already held at a store, so a morning count can leave the story's free stock. */

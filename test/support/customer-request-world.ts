@@ -11,6 +11,7 @@ import { loadDataSet } from '../../functions/repository/seed-loader';
 import { stockItem } from '../../functions/repository/table-layout';
 import { generateSeed, type SeedData } from '../../functions/seed/generate';
 import type { OutboxRecord } from '../../local/runtime/contracts';
+import { subscribeTandemEmails as subscribeEmailsOf } from '../../local/demo/tandem-email-subscriptions';
 import { startProductCloud, type ProductCloud } from './product-cloud';
 import { signedFetch } from './signed-fetch';
 import { eventually } from './eventually';
@@ -45,22 +46,13 @@ export async function setStock(world: World, levels: readonly { storeId: string;
 
 /** Each partner's email reaches them through a filtered subscription (the provisioning issue 5 builds per tandem). */
 export function subscribeTandemEmails(world: World, tandem: Tandem): void {
-  for (const person of [tandem.fieldManager, tandem.insideManager]) {
-    world.product.cloud.sns.subscribe(world.emailTopicArn, 'email', person.email, { FilterPolicy: JSON.stringify({ personId: [person.personId] }) });
-  }
+  subscribeEmailsOf(world.product.cloud, tandem);
 }
 
 export function tandemOf(world: World, territoryId: string): Tandem {
   const tandem = world.seed.tandems.find((t) => t.territoryId === territoryId);
   if (!tandem) throw new Error(`no tandem for ${territoryId}`);
   return tandem;
-}
-
-/** A customer of the seed whose home store has at least `neighbours` neighbours. */
-export function customerAt(world: World, index: number) {
-  const customer = world.seed.customers[index];
-  if (!customer) throw new Error(`no customer ${index}`);
-  return customer;
 }
 
 export async function submit(world: World, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {

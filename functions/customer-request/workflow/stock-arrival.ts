@@ -32,6 +32,8 @@ export async function announceArrivals(
       arrivalsByRequest.set(waiting.requestId, list);
     }
   }
+  if (arrivalsByRequest.size === 0) return 0;
+  const store = await notifier.store(storeId);
   let told = 0;
   for (const [requestId, arrived] of arrivalsByRequest) {
     const escalation = await escalations.getEscalation(requestId);
@@ -39,7 +41,6 @@ export async function announceArrivals(
     const ref = await escalations.getRef(escalation.ref);
     const facts = await notifier.facts(requestId, arrived.map((a) => a.sku));
     const holder = escalation.role === 'inside' ? facts.tandem.insideManager : facts.tandem.fieldManager;
-    const store = await notifier.store(storeId);
     const recipient = { person: holder, role: escalation.role };
     await notifier.send(
       requestId,

@@ -9,29 +9,18 @@
  */
 import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { NotFoundError } from '../../domain/errors';
-import type { Customer, Person, Product, Role, Store, Tandem } from '../../domain/model';
-import { DynamoCatalogueRepository } from '../../repository/catalogue-repository';
-import { DynamoCustomerRepository } from '../../repository/customer-repository';
+import type { Person, Role, Store, Tandem } from '../../domain/model';
 import type { TableContext } from '../../repository/document-client';
 import { DynamoNotificationLog } from '../../repository/notification-log';
-import { DynamoRequestRepository } from '../../repository/request-repository';
 import { DynamoStoreDirectory } from '../../repository/store-directory';
 import { DynamoTerritoryDirectory } from '../../repository/territory-directory';
 import { logger } from '../../shared/powertools';
 import { renderMessage, type MessageKind, type MessageLine, type MessageParams, type MessageStore } from '../domain/messages';
-import type { CustomerRequestRecord } from '../../domain/model';
+import { loadRequestFacts, messageLines, type RequestFacts } from './request-facts';
 
 export interface Recipient {
   readonly person: Person;
   readonly role: Role;
-}
-
-/** What every message about one request is made from. */
-export interface RequestFacts {
-  readonly request: CustomerRequestRecord;
-  readonly customer: Customer;
-  readonly tandem: Tandem;
-  readonly products: ReadonlyMap<string, Product>;
 }
 
 export interface SentNotification {
@@ -42,40 +31,22 @@ export interface SentNotification {
 }
 
 export class TandemNotifier {
-  private readonly requests: DynamoRequestRepository;
-  private readonly customers: DynamoCustomerRepository;
-  private readonly territories: DynamoTerritoryDirectory;
-  private readonly catalogue: DynamoCatalogueRepository;
   private readonly stores: DynamoStoreDirectory;
   private readonly log: DynamoNotificationLog;
 
   constructor(
-    ctx: TableContext,
+    private readonly ctx: TableContext,
     private readonly sns: SNSClient,
     private readonly emailTopicArn: string,
     private readonly now: () => Date = () => new Date(),
     private readonly smsMaxPriceUsd = '0.50',
   ) {
-    this.requests = new DynamoRequestRepository(ctx);
-    this.customers = new DynamoCustomerRepository(ctx);
-    this.territories = new DynamoTerritoryDirectory(ctx);
-    this.catalogue = new DynamoCatalogueRepository(ctx);
-    this.stores = new DynamoStoreDirectory(ctx, this.territories);
+    this.stores = new DynamoStoreDirectory(ctx, new DynamoTerritoryDirectory(ctx));
     this.log = new DynamoNotificationLog(ctx);
   }
 
-  async facts(requestId: string, extraSkus: readonly string[] = []): Promise<RequestFacts> {
-    const request = await this.requests.getRequest(requestId);
-    if (!request) throw new NotFoundError('request', requestId);
-    if (!request.customerId || !request.territoryId) throw new NotFoundError('route of request', requestId);
-    const [customer, tandem, products] = await Promise.all([
-      this.customers.getCustomer(request.customerId),
-      this.territories.getTandem(request.territoryId),
-      this.catalogue.getProducts([...request.lines.map((l) => l.sku), ...extraSkus]),
-    ]);
-    if (!customer) throw new NotFoundError('customer', request.customerId);
-    if (!tandem) throw new NotFoundError('tandem of territory', request.territoryId);
-    return { request, customer, tandem, products: new Map(products.map((p) => [p.sku, p])) };
+  facts(requestId: string, extraSkus: readonly string[] = []): Promise<RequestFacts> {
+    return loadRequestFacts(this.ctx, requestId, extraSkus);
   }
 
   async store(storeId: string, distanceKm?: number): Promise<MessageStore> {
@@ -86,10 +57,7 @@ export class TandemNotifier {
 
   /** Message lines with product names and units from the catalogue. */
   lines(facts: RequestFacts, lines: readonly { sku: string; quantity: number }[]): MessageLine[] {
-    return lines.map((line) => {
-      const product = facts.products.get(line.sku);
-      return { sku: line.sku, productName: product?.name ?? line.sku, quantity: line.quantity, unit: product?.unit ?? 'piece' };
-    });
+    return messageLines(facts, lines);
   }
 
   /** The facts every kind shares, for one recipient. */
