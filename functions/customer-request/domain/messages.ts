@@ -1,7 +1,8 @@
 /**
- * What the tandem reads about a customer request: one SMS (a single GSM-7
- * segment with the essentials and, where an answer is needed, the decision link)
- * and one email (every detail) per message kind, in German (default) or English.
+ * What the tandem reads about a customer request, or about a customer (a handover,
+ * a special price): one SMS (a single GSM-7 segment with the essentials and, where
+ * an answer is needed, the decision link) and one email (every detail) per message
+ * kind, in German (default) or English.
  */
 import type { Language, Unit } from '../../domain/model';
 
@@ -59,6 +60,7 @@ export interface ShrinkablePart {
   /** Characters kept at least before the ellipsis. @default 6 */
   readonly min?: number;
 }
+/** A piece of an SMS or an email subject: plain text is kept whole, a ShrinkablePart may be shortened. */
 export type SmsPart = string | ShrinkablePart;
 
 const ELLIPSIS = '...';
@@ -69,21 +71,33 @@ function shortened(chars: readonly string[], keep: number): string {
   return chars.slice(0, keep).join('').replace(/[\s,;:.\-/(]+$/, '') + ELLIPSIS;
 }
 
+/** How a text is made safe for its channel and how its length is counted there. */
+interface Channel {
+  readonly encode: (text: string) => string;
+  readonly measure: (text: string) => number;
+}
+const SMS_CHANNEL: Channel = { encode: toGsm7, measure: (text) => gsm7Length(text) ?? Infinity };
+
+interface Fitted {
+  readonly text: string;
+  readonly fits: boolean;
+  /** Characters kept of the most shortened name; Infinity when no name was shortened. */
+  readonly shortestKept: number;
+}
+
 /**
- * Joins the parts into one GSM-7 segment. While too long, the longest shrinkable
- * part loses a character (and gets '...'), so long names share the room fairly.
- * Throws if the fixed parts alone cannot fit — a template or link that is too long is a bug, not input.
+ * While too long, the longest shrinkable part loses characters (and gets '...'), so long names share
+ * the room fairly. Reports whether the text fits once every name is at its minimum.
  */
-export function fitSms(parts: readonly SmsPart[], limit: number = SMS_SEGMENT_LIMIT): string {
+function fitParts(parts: readonly SmsPart[], limit: number, channel: Channel): Fitted {
   const pieces = parts.map((part) => {
-    if (typeof part === 'string') return { text: toGsm7(part), chars: undefined, keep: 0, min: 0 };
-    const chars = [...toGsm7(part.shrinkable.replace(/\s+/g, ' ').trim())];
+    if (typeof part === 'string') return { text: channel.encode(part), chars: undefined, keep: 0, min: 0 };
+    const chars = [...channel.encode(part.shrinkable.replace(/\s+/g, ' ').trim())];
     return { text: chars.join(''), chars, keep: chars.length, min: part.min ?? DEFAULT_MIN_CHARS };
   });
-  // toGsm7 leaves only GSM-7 characters, so every length is defined.
-  const lengthOf = (text: string): number => gsm7Length(text) ?? Infinity;
-  const lengths = pieces.map((p) => lengthOf(p.text));
+  const lengths = pieces.map((p) => channel.measure(p.text));
   let total = lengths.reduce((sum, n) => sum + n, 0);
+  let fits = true;
 
   while (total > limit) {
     let longest = -1;
@@ -98,19 +112,35 @@ export function fitSms(parts: readonly SmsPart[], limit: number = SMS_SEGMENT_LI
     });
     const piece = pieces[longest];
     if (piece?.chars === undefined) {
-      throw new RangeError(`SMS cannot fit ${limit} GSM-7 characters even with every name shortened: ${pieces.map((p) => p.text).join('')}`);
+      fits = false;
+      break;
     }
     // Cut half of what is still too long (or of the lead over the next name) at once: fewer rounds,
     // still fair, and never too much, because even extension characters count only 2.
     const lead = (lengths[longest] ?? 0) - runnerUp;
     piece.keep -= Math.max(1, Math.min(Math.floor(Math.min(total - limit, lead) / 2), piece.keep - piece.min));
     piece.text = shortened(piece.chars, piece.keep);
-    const length = lengthOf(piece.text);
+    const length = channel.measure(piece.text);
     total += length - (lengths[longest] ?? 0);
     lengths[longest] = length;
   }
-  // A shortened name before a full stop would read 'Gans küch....'.
-  return pieces.map((p) => p.text).join('').replace(/\.{4}/g, ELLIPSIS);
+  // Never two full stops in a row: 'Gans küch...' or '+2 Pos.' before '. Entscheiden' keeps its own.
+  const text = pieces
+    .reduce((out, p) => out + (out.endsWith('.') && /^\.(?!\.)/.test(p.text) ? p.text.slice(1) : p.text), '')
+    .replace(/\.{4}/g, ELLIPSIS);
+  const shortestKept = Math.min(...pieces.filter((p) => p.chars !== undefined && p.keep < p.chars.length).map((p) => p.keep));
+  return { text, fits, shortestKept };
+}
+
+/**
+ * Joins the parts into one GSM-7 segment. While too long, the longest shrinkable
+ * part loses a character (and gets '...'), so long names share the room fairly.
+ * Throws if the fixed parts alone cannot fit — a template or link that is too long is a bug, not input.
+ */
+export function fitSms(parts: readonly SmsPart[], limit: number = SMS_SEGMENT_LIMIT): string {
+  const fitted = fitParts(parts, limit, SMS_CHANNEL);
+  if (!fitted.fits) throw new RangeError(`SMS cannot fit ${limit} GSM-7 characters even with every name shortened: ${fitted.text}`);
+  return fitted.text;
 }
 
 // ---------------------------------------------------------------------------
@@ -171,6 +201,18 @@ export function formatQuantity(quantity: number, unit: Unit, language: Language)
   return `${numberFormats[language].format(quantity)} ${quantity === 1 ? one : many}`;
 }
 
+const priceFormats: Record<Language, Intl.NumberFormat> = {
+  de: new Intl.NumberFormat('de-DE', { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+  en: new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+};
+
+/** `12,50 €`, `-1.249,90 €` / `€12.50`, `-€1,249.90`. `€` is a GSM-7 extension character: it counts 2 in an SMS. */
+export function formatPrice(eur: number, language: Language): string {
+  const sign = eur < 0 ? '-' : '';
+  const amount = priceFormats[language].format(Math.abs(eur));
+  return language === 'de' ? `${sign}${amount} €` : `${sign}€${amount}`;
+}
+
 const kmFormats: Record<Language, Intl.NumberFormat> = {
   de: new Intl.NumberFormat('de-DE', { maximumFractionDigits: 1 }),
   en: new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 }),
@@ -181,8 +223,32 @@ const formatKm = (km: number, language: Language): string => `${kmFormats[langua
 // Message kinds and their parameters
 // ---------------------------------------------------------------------------
 
-export const MESSAGE_KINDS = ['reserved', 'partial', 'decisionNeeded', 'reminder', 'handedToPartner', 'unfulfilled', 'sourced', 'stockArrived'] as const;
-export type MessageKind = (typeof MESSAGE_KINDS)[number];
+/** The kinds about a customer request: each names the request's facts (lines, needed-by, fulfilment). */
+export const REQUEST_MESSAGE_KINDS = ['reserved', 'partial', 'decisionNeeded', 'reminder', 'handedToPartner', 'unfulfilled', 'sourced', 'stockArrived'] as const;
+/** The kinds about a customer of the tandem without a request: a handover, a special price. */
+export const CUSTOMER_MESSAGE_KINDS = ['handover', 'priceDecision'] as const;
+/** Every message kind; a new kind needs a template in each language (the records below insist). */
+export const ALL_MESSAGE_KINDS = [...REQUEST_MESSAGE_KINDS, ...CUSTOMER_MESSAGE_KINDS] as const;
+/**
+ * The request kinds: what a request's notification log records, and so what the API's
+ * `notifications[].kind` lists (openapi.ts). Customer kinds are never logged on a request.
+ */
+export const MESSAGE_KINDS = REQUEST_MESSAGE_KINDS;
+export type RequestMessageKind = (typeof REQUEST_MESSAGE_KINDS)[number];
+export type CustomerMessageKind = (typeof CUSTOMER_MESSAGE_KINDS)[number];
+export type MessageKind = (typeof ALL_MESSAGE_KINDS)[number];
+
+/**
+ * The kinds where a person must answer by a deadline (each carries a decision link); the rest only inform.
+ * Quiet hours hold back non-urgent SMS only: an urgent SMS goes out at once, day or night, and emails are never held.
+ */
+export const URGENT_KINDS = ['decisionNeeded', 'reminder', 'handedToPartner', 'stockArrived', 'priceDecision'] as const satisfies readonly MessageKind[];
+const URGENT: ReadonlySet<MessageKind> = new Set(URGENT_KINDS);
+
+/** True if someone must answer this kind by a deadline, so quiet hours must not hold its SMS back. */
+export function isUrgent(kind: MessageKind): boolean {
+  return URGENT.has(kind);
+}
 
 export interface MessageLine {
   readonly sku: string;
@@ -200,6 +266,7 @@ export interface MessageStore {
   readonly distanceKm?: number;
 }
 
+/** What every request kind names; its email prints them as the request facts. */
 interface RequestFacts {
   readonly requestId: string;
   readonly customerName: string;
@@ -208,6 +275,14 @@ interface RequestFacts {
   readonly neededBy: string;
   readonly fulfilment: 'pickup' | 'delivery';
   readonly note?: string;
+  /** For the greeting of the email. */
+  readonly recipientName?: string;
+}
+
+/** What every customer kind names (there is no request). */
+interface CustomerFacts {
+  readonly customerName: string;
+  readonly customerId: string;
   /** For the greeting of the email. */
   readonly recipientName?: string;
 }
@@ -242,6 +317,31 @@ export interface MessageParams {
   sourced: RequestFacts & { readonly store: MessageStore; readonly decidedByName: string };
   /** Stock of a product the holder's open decision waits for has just been counted at a store. */
   stockArrived: RequestFacts & DecisionTask & { readonly store: MessageStore; readonly arrived: readonly MessageLine[] };
+  /** A newly won customer passes from the field manager to the inside manager: at the end of the handover period, or early. */
+  handover: CustomerFacts & {
+    readonly city: string;
+    /** ISO date-time. */
+    readonly handedOverOn: string;
+    /** The field manager. */
+    readonly fromName: string;
+    /** The inside manager. */
+    readonly toName: string;
+    /** Before the handover period ended. */
+    readonly early: boolean;
+  };
+  /** A field manager asks for a special price; the inside manager approves, counters or rejects it by answerBy. */
+  priceDecision: CustomerFacts &
+    DecisionTask & {
+      readonly productName: string;
+      readonly sku: string;
+      readonly weeklyVolume: number;
+      readonly unit: Unit;
+      /** EUR per unit. */
+      readonly proposedPrice: number;
+      /** EUR per unit, from the volume tier. */
+      readonly suggestedPrice: number;
+      readonly requestedByName: string;
+    };
 }
 
 export interface RenderedMessage {
@@ -261,9 +361,16 @@ interface Phrases {
   readonly labels: {
     customer: string; neededBy: string; request: string; lines: string; store: string; note: string;
     missing: string; reserved: string; offers: string; link: string; answerBy: string; reservedUntil: string;
+    city: string; handover: string; from: string; to: string;
+    product: string; weeklyVolume: string; proposedPrice: string; suggestedPrice: string; difference: string; requestedBy: string;
   };
   readonly choices: readonly string[];
   readonly afterDeadline: (next?: string) => string;
+  readonly roles: Record<'field' | 'inside', string>;
+  readonly early: string;
+  readonly perWeek: string;
+  readonly priceChoices: (requestedByName: string) => readonly string[];
+  readonly priceAfterDeadline: (next?: string) => string;
   readonly signature: string;
 }
 
@@ -277,6 +384,9 @@ const PHRASES: Record<Language, Phrases> = {
       customer: 'Kunde', neededBy: 'Benötigt', request: 'Anfrage', lines: 'Positionen', store: 'Markt', note: 'Notiz',
       missing: 'Es fehlen', reserved: 'Reserviert', offers: 'Bestand in anderen Märkten', link: 'Entscheiden',
       answerBy: 'Antwort bis', reservedUntil: 'Reserviert bis',
+      city: 'Ort', handover: 'Übergabe', from: 'Von', to: 'An',
+      product: 'Artikel', weeklyVolume: 'Menge pro Woche', proposedPrice: 'Vorgeschlagener Preis', suggestedPrice: 'Staffelpreis',
+      difference: 'Abweichung', requestedBy: 'Angefragt von',
     },
     choices: [
       'Beschafft: Den Markt nennen, der die Ware hat; sie wird dort für den Kunden reserviert.',
@@ -285,6 +395,15 @@ const PHRASES: Record<Language, Phrases> = {
     ],
     afterDeadline: (next) =>
       next ? `Ohne Antwort geht die Aufgabe dann an ${next}.` : 'Ohne Antwort gilt die Anfrage dann als nicht erfüllt.',
+    roles: { field: 'Außendienst', inside: 'Innendienst' },
+    early: 'vorzeitig',
+    perWeek: '/Woche',
+    priceChoices: (by) => [
+      'Freigeben: Der vorgeschlagene Preis gilt für den Kunden.',
+      `Gegenangebot: Einen anderen Preis nennen; ${by} wird informiert.`,
+      `Ablehnen: Es bleibt beim Staffelpreis; ${by} erfährt den Grund.`,
+    ],
+    priceAfterDeadline: (next) => (next ? `Ohne Antwort geht die Aufgabe dann an ${next}.` : 'Ohne Antwort bleibt es dann beim Staffelpreis.'),
     signature: 'Tandem 360',
   },
   en: {
@@ -296,6 +415,9 @@ const PHRASES: Record<Language, Phrases> = {
       customer: 'Customer', neededBy: 'Needed by', request: 'Request', lines: 'Lines', store: 'Store', note: 'Note',
       missing: 'Missing', reserved: 'Reserved', offers: 'Stock in other stores', link: 'Decide', answerBy: 'Answer by',
       reservedUntil: 'Reserved until',
+      city: 'City', handover: 'Handover', from: 'From', to: 'To',
+      product: 'Product', weeklyVolume: 'Weekly volume', proposedPrice: 'Proposed price', suggestedPrice: 'Volume-tier price',
+      difference: 'Difference', requestedBy: 'Requested by',
     },
     choices: [
       'Sourced: name the store that has the goods; they are reserved there for the customer.',
@@ -303,6 +425,15 @@ const PHRASES: Record<Language, Phrases> = {
       'Declined: the request is closed with your reason; both partners are told.',
     ],
     afterDeadline: (next) => (next ? `Without an answer the task then goes to ${next}.` : 'Without an answer the request is then unfulfilled.'),
+    roles: { field: 'field manager', inside: 'inside manager' },
+    early: 'early',
+    perWeek: '/week',
+    priceChoices: (by) => [
+      'Approve: the proposed price applies to the customer.',
+      `Counter: name another price; ${by} is told.`,
+      `Reject: the volume-tier price stays; ${by} is told your reason.`,
+    ],
+    priceAfterDeadline: (next) => (next ? `Without an answer the task then goes to ${next}.` : 'Without an answer the volume-tier price then stays.'),
     signature: 'Tandem 360',
   },
 };
@@ -330,39 +461,113 @@ function partialLineParts(params: MessageParams['partial'], language: Language):
   return firstLineParts([wanted ?? first, ...params.missing.slice(1)], language, prefix);
 }
 
-type SmsTemplate<K extends MessageKind> = (p: MessageParams[K], language: Language) => SmsPart[];
+/** `12,50 €/kg` / `€12.50/kg`. */
+const unitPrice = (eur: number, unit: Unit, language: Language): string => `${formatPrice(eur, language)}/${UNIT_LABELS[language][unit][0]}`;
+/** `40 Stk/Woche` / `40 pcs/week`. */
+const weekly = (quantity: number, unit: Unit, language: Language): string => `${formatQuantity(quantity, unit, language)}${PHRASES[language].perWeek}`;
 
-// One template per line, so the kinds can be compared at a glance. Plain strings (quantities, dates,
-// the link) are kept whole; name(...) parts are what fitSms may shorten. A link always comes last.
+/**
+ * Texts that say less, longest first: the first in which no name must be cut below
+ * COMFORT_CHARS is sent, else the last (which must fit with every name at its minimum).
+ */
+interface SmsVariants {
+  readonly variants: readonly (readonly SmsPart[])[];
+}
+const firstFitting = (...variants: SmsPart[][]): SmsVariants => ({ variants });
+const COMFORT_CHARS = 14;
+
+type SmsTemplate<K extends MessageKind> = (p: MessageParams[K], language: Language) => SmsPart[] | SmsVariants;
+
+function renderSms(text: SmsPart[] | SmsVariants): string {
+  if (!('variants' in text)) return fitSms(text);
+  for (const parts of text.variants.slice(0, -1)) {
+    const fitted = fitParts(parts, SMS_SEGMENT_LIMIT, SMS_CHANNEL);
+    if (fitted.fits && fitted.shortestKept >= COMFORT_CHARS) return fitted.text;
+  }
+  return fitSms(text.variants[text.variants.length - 1] ?? []);
+}
+
+// One template per kind, so the kinds can be compared at a glance. Plain strings (quantities, dates,
+// prices, the link) are kept whole; name(...) parts are what fitSms may shorten. A link always comes last:
+// it can take 89 of the 160 characters, so kinds with a link fall back to shorter texts where names would suffer.
 
 const SMS: Record<Language, { [K in MessageKind]: SmsTemplate<K> }> = {
   de: {
     reserved: (p, l) => ['Reserviert: ', ...firstLineParts(p.lines, l), ' für ', name(p.customerName), ' in ', name(storeLabel(p.store)), `. ${PHRASES.de.fulfilment[p.fulfilment]} ${formatDateTime(p.neededBy, l)}`],
     partial: (p, l) => ['Teilweise reserviert: ', ...partialLineParts(p, l), ' für ', name(p.customerName), ' in ', name(storeLabel(p.store)), `. Benötigt ${formatDateTime(p.neededBy, l)}`],
-    decisionNeeded: (p, l) => [name(p.customerName), ' braucht ', ...firstLineParts(p.missing, l), ` bis ${formatDateTime(p.neededBy, l)}. Entscheiden bis ${formatTime(p.answerBy)}: ${p.link}`],
-    reminder: (p, l) => ['Erinnerung: ', name(p.customerName), ' wartet auf ', ...firstLineParts(p.lines, l), `, entscheiden bis ${formatTime(p.answerBy)}: ${p.link}`],
-    handedToPartner: (p, l) => ['Übernahme: ', name(p.customerName), ' braucht ', ...firstLineParts(p.lines, l), ` bis ${formatDateTime(p.neededBy, l)}. Entscheiden bis ${formatTime(p.answerBy)}: ${p.link}`],
+    decisionNeeded: (p, l) => firstFitting(
+      [name(p.customerName), ' braucht ', ...firstLineParts(p.missing, l), ` bis ${formatDateTime(p.neededBy, l)}. Entscheiden bis ${formatTime(p.answerBy)}: ${p.link}`],
+      [name(p.customerName), ' braucht ', ...firstLineParts(p.missing, l), `. Antwort bis ${formatTime(p.answerBy)}: ${p.link}`],
+    ),
+    reminder: (p, l) => firstFitting(
+      ['Erinnerung: ', name(p.customerName), ' wartet auf ', ...firstLineParts(p.lines, l), `, entscheiden bis ${formatTime(p.answerBy)}: ${p.link}`],
+      ['Erinnerung: ', name(p.customerName), ` wartet auf deine Entscheidung bis ${formatTime(p.answerBy)}: ${p.link}`],
+    ),
+    handedToPartner: (p, l) => firstFitting(
+      ['Übernahme: ', name(p.customerName), ' braucht ', ...firstLineParts(p.lines, l), ` bis ${formatDateTime(p.neededBy, l)}. Entscheiden bis ${formatTime(p.answerBy)}: ${p.link}`],
+      ['Übernahme: ', name(p.customerName), ' braucht ', ...firstLineParts(p.lines, l), `. Entscheiden bis ${formatTime(p.answerBy)}: ${p.link}`],
+      ['Übernahme: ', name(p.customerName), ` wartet auf deine Entscheidung bis ${formatTime(p.answerBy)}: ${p.link}`],
+    ),
     unfulfilled: (p, l) => ['Nicht erfüllt: ', ...firstLineParts(p.lines, l), ' für ', name(p.customerName), `, benötigt ${formatDateTime(p.neededBy, l)}. `, ...(p.reason.kind === 'timeout' ? ['Keine Antwort in der Frist.'] : ['Abgelehnt: ', name(p.reason.text)])],
     sourced: (p, l) => ['Beschafft: ', ...firstLineParts(p.lines, l), ' für ', name(p.customerName), ' in ', name(storeLabel(p.store)), `, benötigt ${formatDateTime(p.neededBy, l)}. Von `, name(p.decidedByName)],
-    stockArrived: (p, l) => ['Eingetroffen: ', ...firstLineParts(p.arrived, l), ' in ', name(storeLabel(p.store)), ' für ', name(p.customerName), `. Entscheiden: ${p.link}`],
+    stockArrived: (p, l) => firstFitting(
+      ['Eingetroffen: ', ...firstLineParts(p.arrived, l), ' in ', name(storeLabel(p.store)), ' für ', name(p.customerName), `. Entscheiden: ${p.link}`],
+      ['Ware für ', name(p.customerName), ' eingetroffen in ', name(storeLabel(p.store)), `. Entscheiden: ${p.link}`],
+    ),
+    handover: (p, l) => [p.early ? 'Vorzeitige Übergabe: ' : 'Übergabe: ', name(p.customerName), ' (', name(p.city), `) geht ab ${formatDateTime(p.handedOverOn, l)} von `, name(p.fromName), ' an ', name(p.toName), '.'],
+    priceDecision: (p, l) => firstFitting(
+      [`Sonderpreis ${formatPrice(p.proposedPrice, l)} statt ${unitPrice(p.suggestedPrice, p.unit, l)} für ${weekly(p.weeklyVolume, p.unit, l)} `, name(p.productName), ' an ', name(p.customerName), `? Antwort bis ${formatTime(p.answerBy)}: ${p.link}`],
+      [`Sonderpreis ${formatPrice(p.proposedPrice, l)} statt ${unitPrice(p.suggestedPrice, p.unit, l)} für `, name(p.productName), ' an ', name(p.customerName), `? Antwort bis ${formatTime(p.answerBy)}: ${p.link}`],
+      [`Sonderpreis ${formatPrice(p.proposedPrice, l)} für `, name(p.productName), ' an ', name(p.customerName), `? Antwort bis ${formatTime(p.answerBy)}: ${p.link}`],
+    ),
   },
   en: {
     reserved: (p, l) => ['Reserved: ', ...firstLineParts(p.lines, l), ' for ', name(p.customerName), ' at ', name(storeLabel(p.store)), `. ${p.fulfilment === 'pickup' ? 'Pickup' : 'Delivery'} ${formatDateTime(p.neededBy, l)}`],
     partial: (p, l) => ['Partly reserved: ', ...partialLineParts(p, l), ' for ', name(p.customerName), ' at ', name(storeLabel(p.store)), `. Needed ${formatDateTime(p.neededBy, l)}`],
-    decisionNeeded: (p, l) => [name(p.customerName), ' needs ', ...firstLineParts(p.missing, l), ` by ${formatDateTime(p.neededBy, l)}. Decide by ${formatTime(p.answerBy)}: ${p.link}`],
-    reminder: (p, l) => ['Reminder: ', name(p.customerName), ' waits for ', ...firstLineParts(p.lines, l), `. Decide by ${formatTime(p.answerBy)}: ${p.link}`],
-    handedToPartner: (p, l) => ['Over to you: ', name(p.customerName), ' needs ', ...firstLineParts(p.lines, l), ` by ${formatDateTime(p.neededBy, l)}. Decide by ${formatTime(p.answerBy)}: ${p.link}`],
+    decisionNeeded: (p, l) => firstFitting(
+      [name(p.customerName), ' needs ', ...firstLineParts(p.missing, l), ` by ${formatDateTime(p.neededBy, l)}. Decide by ${formatTime(p.answerBy)}: ${p.link}`],
+      [name(p.customerName), ' needs ', ...firstLineParts(p.missing, l), `. Decide by ${formatTime(p.answerBy)}: ${p.link}`],
+    ),
+    reminder: (p, l) => firstFitting(
+      ['Reminder: ', name(p.customerName), ' waits for ', ...firstLineParts(p.lines, l), `. Decide by ${formatTime(p.answerBy)}: ${p.link}`],
+      ['Reminder: ', name(p.customerName), ` waits for your decision by ${formatTime(p.answerBy)}: ${p.link}`],
+    ),
+    handedToPartner: (p, l) => firstFitting(
+      ['Over to you: ', name(p.customerName), ' needs ', ...firstLineParts(p.lines, l), ` by ${formatDateTime(p.neededBy, l)}. Decide by ${formatTime(p.answerBy)}: ${p.link}`],
+      ['Over to you: ', name(p.customerName), ' needs ', ...firstLineParts(p.lines, l), `. Decide by ${formatTime(p.answerBy)}: ${p.link}`],
+      ['Over to you: ', name(p.customerName), ` waits for your decision by ${formatTime(p.answerBy)}: ${p.link}`],
+    ),
     unfulfilled: (p, l) => ['Unfulfilled: ', ...firstLineParts(p.lines, l), ' for ', name(p.customerName), `, needed ${formatDateTime(p.neededBy, l)}. `, ...(p.reason.kind === 'timeout' ? ['No answer in time.'] : ['Declined: ', name(p.reason.text)])],
     sourced: (p, l) => ['Sourced: ', ...firstLineParts(p.lines, l), ' for ', name(p.customerName), ' at ', name(storeLabel(p.store)), `, needed ${formatDateTime(p.neededBy, l)}. By `, name(p.decidedByName)],
-    stockArrived: (p, l) => ['In stock: ', ...firstLineParts(p.arrived, l), ' at ', name(storeLabel(p.store)), ' for ', name(p.customerName), `. Decide: ${p.link}`],
+    stockArrived: (p, l) => firstFitting(
+      ['In stock: ', ...firstLineParts(p.arrived, l), ' at ', name(storeLabel(p.store)), ' for ', name(p.customerName), `. Decide: ${p.link}`],
+      ['Goods for ', name(p.customerName), ' arrived at ', name(storeLabel(p.store)), `. Decide: ${p.link}`],
+    ),
+    handover: (p, l) => [p.early ? 'Early handover: ' : 'Handover: ', name(p.customerName), ' (', name(p.city), ') passes from ', name(p.fromName), ' to ', name(p.toName), ` on ${formatDateTime(p.handedOverOn, l)}.`],
+    priceDecision: (p, l) => firstFitting(
+      [`Special price ${formatPrice(p.proposedPrice, l)} instead of ${unitPrice(p.suggestedPrice, p.unit, l)} for ${weekly(p.weeklyVolume, p.unit, l)} `, name(p.productName), ' to ', name(p.customerName), `? Answer by ${formatTime(p.answerBy)}: ${p.link}`],
+      [`Special price ${formatPrice(p.proposedPrice, l)} instead of ${unitPrice(p.suggestedPrice, p.unit, l)} for `, name(p.productName), ' to ', name(p.customerName), `? Answer by ${formatTime(p.answerBy)}: ${p.link}`],
+      [`Special price ${formatPrice(p.proposedPrice, l)} for `, name(p.productName), ' to ', name(p.customerName), `? Answer by ${formatTime(p.answerBy)}: ${p.link}`],
+    ),
   },
 };
 
+/** SNS refuses an email Subject of 100 characters or more, or with a line break or control character. */
+export const EMAIL_SUBJECT_LIMIT = 99;
+const SUBJECT_CHANNEL: Channel = { encode: (text) => text.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' '), measure: (text) => text.length };
+
+function fitSubject(parts: readonly SmsPart[]): string {
+  const fitted = fitParts(parts, EMAIL_SUBJECT_LIMIT, SUBJECT_CHANNEL);
+  if (!fitted.fits) throw new RangeError(`email subject cannot fit ${EMAIL_SUBJECT_LIMIT} characters even with every name shortened: ${fitted.text}`);
+  return fitted.text;
+}
+
 interface EmailText {
-  readonly subject: string;
+  /** Names are name(...) parts, shortened if the subject would reach SNS's limit. */
+  readonly subject: readonly SmsPart[];
   /** What happened, first thing in the body. */
   readonly lead: string;
-  /** Sections after the request facts. */
+  /** Sections after the facts. */
   readonly sections: readonly string[];
 }
 type EmailTemplate<K extends MessageKind> = (p: MessageParams[K], language: Language) => EmailText;
@@ -376,8 +581,13 @@ function storeBlock(store: MessageStore, language: Language): string {
   return `${PHRASES[language].labels.store}: ${store.name}, ${address}${distance}`;
 }
 
-function decisionBlock(task: DecisionTask, language: Language): string {
-  const { labels, choices, afterDeadline } = PHRASES[language];
+function decisionBlock(
+  task: DecisionTask,
+  language: Language,
+  choices: readonly string[] = PHRASES[language].choices,
+  afterDeadline: (next?: string) => string = PHRASES[language].afterDeadline,
+): string {
+  const { labels } = PHRASES[language];
   return [
     `${labels.link}: ${task.link}`,
     ...choices.map((c) => `- ${c}`),
@@ -385,35 +595,38 @@ function decisionBlock(task: DecisionTask, language: Language): string {
   ].join('\n');
 }
 
+const priceDecisionBlock = (p: MessageParams['priceDecision'], language: Language): string =>
+  decisionBlock(p, language, PHRASES[language].priceChoices(p.requestedByName), PHRASES[language].priceAfterDeadline);
+
 const EMAIL: Record<Language, { [K in MessageKind]: EmailTemplate<K> }> = {
   de: {
     reserved: (p, l) => ({
-      subject: `Reserviert für ${p.customerName}: ${p.store.name}`,
+      subject: ['Reserviert für ', name(p.customerName), ': ', name(p.store.name)],
       lead: `Die Ware für ${p.customerName} ist vollständig reserviert.`,
       sections: [storeBlock(p.store, l), ...(p.reservedUntil ? [`${PHRASES.de.labels.reservedUntil}: ${formatDateTime(p.reservedUntil, l)}`] : [])],
     }),
     partial: (p, l) => ({
-      subject: `Teilweise reserviert für ${p.customerName}`,
+      subject: ['Teilweise reserviert für ', name(p.customerName)],
       lead: `Für ${p.customerName} ist nur ein Teil der Ware reserviert.`,
       sections: [storeBlock(p.store, l), `${PHRASES.de.labels.reserved}:\n${lineList(p.reserved, l)}`, `${PHRASES.de.labels.missing}:\n${lineList(p.missing, l)}`],
     }),
     decisionNeeded: (p, l) => ({
-      subject: `Entscheidung nötig: ${p.customerName}, bis ${formatTime(p.answerBy)}`,
+      subject: ['Entscheidung nötig: ', name(p.customerName), `, bis ${formatTime(p.answerBy)}`],
       lead: `Für ${p.customerName} fehlt Ware. Bitte entscheiden, wie es weitergeht.`,
       sections: [`${PHRASES.de.labels.missing}:\n${lineList(p.missing, l)}`, ...offerSections(p.offers, l), decisionBlock(p, l)],
     }),
     reminder: (p, l) => ({
-      subject: `Erinnerung: Entscheidung für ${p.customerName} bis ${formatTime(p.answerBy)}`,
+      subject: ['Erinnerung: Entscheidung für ', name(p.customerName), ` bis ${formatTime(p.answerBy)}`],
       lead: `Die Entscheidung für ${p.customerName} steht noch aus.`,
       sections: [decisionBlock(p, l)],
     }),
     handedToPartner: (p, l) => ({
-      subject: `Übernommen von ${p.fromName}: Entscheidung für ${p.customerName}`,
+      subject: ['Übernommen von ', name(p.fromName), ': Entscheidung für ', name(p.customerName)],
       lead: `${p.fromName} hat nicht rechtzeitig geantwortet; die Entscheidung für ${p.customerName} liegt jetzt bei dir.`,
       sections: [decisionBlock(p, l)],
     }),
     unfulfilled: (p) => ({
-      subject: `Nicht erfüllt: Anfrage von ${p.customerName}`,
+      subject: ['Nicht erfüllt: Anfrage von ', name(p.customerName)],
       lead:
         p.reason.kind === 'timeout'
           ? `Die Anfrage von ${p.customerName} ist nicht erfüllt: Bis zur Frist kam keine Entscheidung.`
@@ -421,44 +634,56 @@ const EMAIL: Record<Language, { [K in MessageKind]: EmailTemplate<K> }> = {
       sections: ['Bitte den Kunden informieren.'],
     }),
     sourced: (p, l) => ({
-      subject: `Beschafft für ${p.customerName}: ${p.store.name}`,
+      subject: ['Beschafft für ', name(p.customerName), ': ', name(p.store.name)],
       lead: `${p.decidedByName} hat die Ware für ${p.customerName} beschafft; sie ist dort reserviert.`,
       sections: [storeBlock(p.store, l)],
     }),
     stockArrived: (p, l) => ({
-      subject: `Ware eingetroffen für ${p.customerName}: ${p.store.name}`,
+      subject: ['Ware eingetroffen für ', name(p.customerName), ': ', name(p.store.name)],
       lead: `Für die offene Entscheidung zu ${p.customerName} ist Ware eingetroffen. Mit "Beschafft" und diesem Markt wird sie reserviert.`,
       sections: [storeBlock(p.store, l), `${PHRASES.de.labels.offers}:\n${lineList(p.arrived, l)}`, decisionBlock(p, l)],
+    }),
+    handover: (p) => ({
+      subject: [p.early ? 'Vorzeitige Übergabe: ' : 'Übergabe: ', name(p.customerName), ' an ', name(p.toName)],
+      lead: p.early
+        ? `${p.fromName} übergibt den neu gewonnenen Kunden ${p.customerName} schon vor Ende der Übergabezeit an ${p.toName}.`
+        : `Die Übergabezeit für den neu gewonnenen Kunden ${p.customerName} ist vorbei: Er geht von ${p.fromName} an ${p.toName}.`,
+      sections: [`Ab jetzt ist ${p.toName} (${PHRASES.de.roles.inside}) für den Kunden zuständig.`],
+    }),
+    priceDecision: (p, l) => ({
+      subject: ['Sonderpreis für ', name(p.customerName), ': ', name(p.productName), `, bis ${formatTime(p.answerBy)}`],
+      lead: `${p.requestedByName} bittet für ${p.customerName} um einen Sonderpreis: ${unitPrice(p.proposedPrice, p.unit, l)} statt ${unitPrice(p.suggestedPrice, p.unit, l)} für ${p.productName}. Bitte freigeben, ein Gegenangebot machen oder ablehnen.`,
+      sections: [priceDecisionBlock(p, l)],
     }),
   },
   en: {
     reserved: (p, l) => ({
-      subject: `Reserved for ${p.customerName}: ${p.store.name}`,
+      subject: ['Reserved for ', name(p.customerName), ': ', name(p.store.name)],
       lead: `The goods for ${p.customerName} are fully reserved.`,
       sections: [storeBlock(p.store, l), ...(p.reservedUntil ? [`${PHRASES.en.labels.reservedUntil}: ${formatDateTime(p.reservedUntil, l)}`] : [])],
     }),
     partial: (p, l) => ({
-      subject: `Partly reserved for ${p.customerName}`,
+      subject: ['Partly reserved for ', name(p.customerName)],
       lead: `Only part of the goods for ${p.customerName} is reserved.`,
       sections: [storeBlock(p.store, l), `${PHRASES.en.labels.reserved}:\n${lineList(p.reserved, l)}`, `${PHRASES.en.labels.missing}:\n${lineList(p.missing, l)}`],
     }),
     decisionNeeded: (p, l) => ({
-      subject: `Decision needed: ${p.customerName}, by ${formatTime(p.answerBy)}`,
+      subject: ['Decision needed: ', name(p.customerName), `, by ${formatTime(p.answerBy)}`],
       lead: `Goods are missing for ${p.customerName}. Please decide how to proceed.`,
       sections: [`${PHRASES.en.labels.missing}:\n${lineList(p.missing, l)}`, ...offerSections(p.offers, l), decisionBlock(p, l)],
     }),
     reminder: (p, l) => ({
-      subject: `Reminder: decision for ${p.customerName} by ${formatTime(p.answerBy)}`,
+      subject: ['Reminder: decision for ', name(p.customerName), ` by ${formatTime(p.answerBy)}`],
       lead: `The decision for ${p.customerName} is still open.`,
       sections: [decisionBlock(p, l)],
     }),
     handedToPartner: (p, l) => ({
-      subject: `Taken over from ${p.fromName}: decision for ${p.customerName}`,
+      subject: ['Taken over from ', name(p.fromName), ': decision for ', name(p.customerName)],
       lead: `${p.fromName} did not answer in time; the decision for ${p.customerName} is now yours.`,
       sections: [decisionBlock(p, l)],
     }),
     unfulfilled: (p) => ({
-      subject: `Unfulfilled: request of ${p.customerName}`,
+      subject: ['Unfulfilled: request of ', name(p.customerName)],
       lead:
         p.reason.kind === 'timeout'
           ? `The request of ${p.customerName} is unfulfilled: no decision came in time.`
@@ -466,14 +691,26 @@ const EMAIL: Record<Language, { [K in MessageKind]: EmailTemplate<K> }> = {
       sections: ['Please tell the customer.'],
     }),
     sourced: (p, l) => ({
-      subject: `Sourced for ${p.customerName}: ${p.store.name}`,
+      subject: ['Sourced for ', name(p.customerName), ': ', name(p.store.name)],
       lead: `${p.decidedByName} sourced the goods for ${p.customerName}; they are reserved there.`,
       sections: [storeBlock(p.store, l)],
     }),
     stockArrived: (p, l) => ({
-      subject: `Stock arrived for ${p.customerName}: ${p.store.name}`,
+      subject: ['Stock arrived for ', name(p.customerName), ': ', name(p.store.name)],
       lead: `Goods your open decision for ${p.customerName} waits for have arrived. Answer "sourced" with this store to reserve them.`,
       sections: [storeBlock(p.store, l), `${PHRASES.en.labels.offers}:\n${lineList(p.arrived, l)}`, decisionBlock(p, l)],
+    }),
+    handover: (p) => ({
+      subject: [p.early ? 'Early handover: ' : 'Handover: ', name(p.customerName), ' to ', name(p.toName)],
+      lead: p.early
+        ? `${p.fromName} hands the newly won customer ${p.customerName} over to ${p.toName} before the handover period ends.`
+        : `The handover period for the newly won customer ${p.customerName} is over: the customer passes from ${p.fromName} to ${p.toName}.`,
+      sections: [`From now on ${p.toName} (${PHRASES.en.roles.inside}) looks after the customer.`],
+    }),
+    priceDecision: (p, l) => ({
+      subject: ['Special price for ', name(p.customerName), ': ', name(p.productName), `, by ${formatTime(p.answerBy)}`],
+      lead: `${p.requestedByName} asks for a special price for ${p.customerName}: ${unitPrice(p.proposedPrice, p.unit, l)} instead of ${unitPrice(p.suggestedPrice, p.unit, l)} for ${p.productName}. Please approve, counter or reject.`,
+      sections: [priceDecisionBlock(p, l)],
     }),
   },
 };
@@ -484,22 +721,75 @@ function offerSections(offers: MessageParams['decisionNeeded']['offers'], langua
   return [`${PHRASES[language].labels.offers}:\n${blocks.join('\n')}`];
 }
 
-function emailBody(facts: RequestFacts, text: EmailText, language: Language): string {
-  const { labels, greeting, fulfilment, signature } = PHRASES[language];
+// The facts block after the lead: the request's for request kinds, the customer's own for the others.
+
+type FactsTemplate<K extends MessageKind> = (p: MessageParams[K], language: Language) => string;
+
+function requestFacts(facts: RequestFacts, language: Language): string {
+  const { labels, fulfilment } = PHRASES[language];
   const note = facts.note?.trim();
-  const factsBlock = [
+  return [
     `${labels.customer}: ${facts.customerName}`,
     `${labels.neededBy}: ${formatDateTime(facts.neededBy, language)} (${fulfilment[facts.fulfilment]})`,
     `${labels.request}: ${facts.requestId}`,
     `${labels.lines}:\n${lineList(facts.lines, language)}`,
     ...(note ? [`${labels.note}: ${note}`] : []),
   ].join('\n');
-  return [greeting(facts.recipientName), text.lead, factsBlock, ...text.sections, signature].join('\n\n') + '\n';
+}
+
+function handoverFacts(p: MessageParams['handover'], language: Language): string {
+  const { labels, roles, early } = PHRASES[language];
+  return [
+    `${labels.customer}: ${p.customerName} (${p.customerId})`,
+    `${labels.city}: ${p.city}`,
+    `${labels.handover}: ${formatDateTime(p.handedOverOn, language)}${p.early ? ` (${early})` : ''}`,
+    `${labels.from}: ${p.fromName} (${roles.field})`,
+    `${labels.to}: ${p.toName} (${roles.inside})`,
+  ].join('\n');
+}
+
+const percentFormats: Record<Language, Intl.NumberFormat> = {
+  de: new Intl.NumberFormat('de-DE', { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' }),
+  en: new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' }),
+};
+
+function priceFacts(p: MessageParams['priceDecision'], language: Language): string {
+  const { labels } = PHRASES[language];
+  const difference = Math.round((p.proposedPrice - p.suggestedPrice) * 100) / 100;
+  const percent = p.suggestedPrice > 0 ? ` (${percentFormats[language].format(difference / p.suggestedPrice).replace(/\u00a0/g, ' ')})` : '';
+  return [
+    `${labels.customer}: ${p.customerName} (${p.customerId})`,
+    `${labels.product}: ${p.productName} (${p.sku})`,
+    `${labels.weeklyVolume}: ${formatQuantity(p.weeklyVolume, p.unit, language)}`,
+    `${labels.proposedPrice}: ${unitPrice(p.proposedPrice, p.unit, language)}`,
+    `${labels.suggestedPrice}: ${unitPrice(p.suggestedPrice, p.unit, language)}`,
+    `${labels.difference}: ${difference > 0 ? '+' : ''}${unitPrice(difference, p.unit, language)}${percent}`,
+    `${labels.requestedBy}: ${p.requestedByName}`,
+  ].join('\n');
+}
+
+const FACTS: { [K in MessageKind]: FactsTemplate<K> } = {
+  reserved: requestFacts,
+  partial: requestFacts,
+  decisionNeeded: requestFacts,
+  reminder: requestFacts,
+  handedToPartner: requestFacts,
+  unfulfilled: requestFacts,
+  sourced: requestFacts,
+  stockArrived: requestFacts,
+  handover: handoverFacts,
+  priceDecision: priceFacts,
+};
+
+function emailBody(recipientName: string | undefined, facts: string, text: EmailText, language: Language): string {
+  const { greeting, signature } = PHRASES[language];
+  return [greeting(recipientName), text.lead, facts, ...text.sections, signature].join('\n\n') + '\n';
 }
 
 /** The SMS and email of one kind for one recipient's language. */
 export function renderMessage<K extends MessageKind>(kind: K, params: MessageParams[K], language: Language = 'de'): RenderedMessage {
-  const sms = fitSms((SMS[language][kind] as SmsTemplate<K>)(params, language));
+  const sms = renderSms((SMS[language][kind] as SmsTemplate<K>)(params, language));
   const text = (EMAIL[language][kind] as EmailTemplate<K>)(params, language);
-  return { sms, email: { subject: text.subject, body: emailBody(params, text, language) } };
+  const facts = (FACTS[kind] as FactsTemplate<K>)(params, language);
+  return { sms, email: { subject: fitSubject(text.subject), body: emailBody(params.recipientName, facts, text, language) } };
 }

@@ -6,10 +6,10 @@ import {
   MESSAGE_KINDS,
   renderMessage,
   toGsm7,
-  type MessageKind,
   type MessageLine,
   type MessageParams,
   type MessageStore,
+  type RequestMessageKind,
 } from '../../../functions/customer-request/domain/messages';
 import { LANGUAGES, type Language } from '../../../functions/domain/model';
 import { STORY_STORES } from '../../../functions/seed/generate';
@@ -43,7 +43,10 @@ const storyFacts = {
 const storyStore: MessageStore = { name: nearby.name, city: nearby.city, postcode: nearby.postcode, distanceKm: 5.1 };
 const task = { link: LINK, answerBy: '2026-11-27T10:30:00+01:00', nextHolderName: 'Peter Schmidt' };
 
-function paramsFor(facts: typeof storyFacts, store: MessageStore, extra: { personName: string; reason: string }): MessageParams {
+/** The params of every request kind (MESSAGE_KINDS); the customer kinds have their own examples in message-templates.test.ts. */
+type RequestParams = Pick<MessageParams, RequestMessageKind>;
+
+function paramsFor(facts: typeof storyFacts, store: MessageStore, extra: { personName: string; reason: string }): RequestParams {
   const first = facts.lines[0];
   if (!first) throw new Error('no lines');
   return {
@@ -58,7 +61,7 @@ function paramsFor(facts: typeof storyFacts, store: MessageStore, extra: { perso
   };
 }
 
-const render = (kind: MessageKind, params: MessageParams, language: Language) =>
+const render = (kind: RequestMessageKind, params: RequestParams, language: Language) =>
   renderMessage(kind, params[kind] as never, language);
 
 const story = paramsFor(storyFacts, storyStore, { personName: 'Anmar Al-Jaeibaje', reason: 'Keine Gänse vor Montag lieferbar' });
