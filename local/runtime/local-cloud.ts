@@ -18,7 +18,8 @@ import { apiGatewayPath, createApiGatewayEndpoint, localCredentials } from './ht
 import { startHttpServer, type LocalHttpServer } from './http/server';
 import { LocalLambdaRunner, type LambdaLogSink } from './lambda';
 import { createSnsEndpoint } from './sns/sns-endpoint';
-import { LocalSns } from './sns/local-sns';
+import { LocalSns, type ConfirmSubscriptions } from './sns/local-sns';
+import { createOutboxEndpoint, OUTBOX_PATH, type RecipientDescriber } from './sns/outbox-page';
 import { createClock } from './stepfunctions/clock';
 import { LocalStepFunctions } from './stepfunctions/engine';
 import { createStepFunctionsEndpoint } from './stepfunctions/sfn-endpoint';
@@ -37,6 +38,10 @@ export interface LocalCloudOptions {
   /** Time compression of Wait states, retries and timeouts: 1 = real time. */
   readonly timeScale?: number;
   readonly lambdaLog?: LambdaLogSink;
+  /** Email and HTTP/S subscriptions: confirmed at once (default) or, as in AWS, pending until their link is visited. */
+  readonly confirmSubscriptions?: ConfirmSubscriptions;
+  /** Names the person behind an SMS number or email address on the outbox page. */
+  readonly describeRecipient?: RecipientDescriber;
 }
 
 export interface LocalCloud {
@@ -45,6 +50,8 @@ export interface LocalCloud {
   readonly awsEndpoint: string;
   /** The REST APIs: `<apiEndpoint>/<stage>/<path>`. */
   readonly apiEndpoint: string;
+  /** Every SMS and email sent, by person and channel (`.json` for the data). */
+  readonly outboxUrl: string;
   readonly dynamoDbEndpoint: string;
   readonly lambda: LocalLambdaRunner;
   readonly sns: LocalSns;
@@ -94,7 +101,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       baseEnvironment: { ...endpoints, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       ...(options.lambdaLog ? { log: options.lambdaLog } : {}),
     });
-    const sns = LocalSns.fromStack(model.topics, model.subscriptions, { lambda });
+    // SubscribeURLs in confirmation messages point at the AWS endpoint, so a click confirms.
+    const sns = LocalSns.fromStack(model.topics, model.subscriptions, {
+      lambda,
+      publicUrl: awsServer.url,
+      confirmSubscriptions: options.confirmSubscriptions,
+    });
     const clock = createClock({ scale: options.timeScale ?? 1 });
     const stepFunctions = new LocalStepFunctions({
       stateMachines: model.stateMachines,
@@ -104,7 +116,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       clock,
     });
     awsEndpoints.push(createStepFunctionsEndpoint(stepFunctions), createSnsEndpoint(sns));
-    apiEndpoints.push(createApiGatewayEndpoint(model.apis, lambda, { credentials: localCredentials }));
+    // The outbox page first: its path is no stage of any API.
+    apiEndpoints.push(
+      createOutboxEndpoint(sns, { describeRecipient: options.describeRecipient }),
+      createApiGatewayEndpoint(model.apis, lambda, { credentials: localCredentials }),
+    );
     // Last, once every endpoint a triggered function may call is served.
     streams = await LocalStreams.start({
       mappings: model.eventSourceMappings,
@@ -123,6 +139,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       model,
       awsEndpoint: awsServer.url,
       apiEndpoint: api.url,
+      outboxUrl: `${api.url}${OUTBOX_PATH}`,
       dynamoDbEndpoint: options.dynamoDbEndpoint,
       lambda: runner,
       sns,

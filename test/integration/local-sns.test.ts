@@ -2,16 +2,20 @@
 // so the Query protocol (form bodies, XML answers, XML errors) is proven end to end.
 import {
   CheckIfPhoneNumberIsOptedOutCommand,
+  ConfirmSubscriptionCommand,
   CreateTopicCommand,
+  DeleteTopicCommand,
   GetSubscriptionAttributesCommand,
   GetTopicAttributesCommand,
   ListSubscriptionsByTopicCommand,
+  ListSubscriptionsCommand,
   ListTopicsCommand,
   OptInPhoneNumberCommand,
   PublishCommand,
   SetSubscriptionAttributesCommand,
   SNSClient,
   SubscribeCommand,
+  UnsubscribeCommand,
   type PublishCommandInput,
 } from '@aws-sdk/client-sns';
 import { LOCAL_AWS, type LambdaInvoker, type OutboxRecord } from '../../local/runtime/contracts';
@@ -98,6 +102,13 @@ describe('topics and subscriptions over the SNS Query protocol', () => {
     expect(sns.outbox({ endpoint: INSIDE_MANAGER_EMAIL })).toEqual([
       expect.objectContaining({ channel: 'email', topicArn, subject: 'AWS Notification - Subscription Confirmation' }),
     ]);
+    expect(sns.outbox({ endpoint: INSIDE_MANAGER_EMAIL })[0]?.body).toContain('(The local runtime confirmed it already.)');
+  });
+
+  test('without by-link confirmation Subscribe returns the ARN even without ReturnSubscriptionArn', async () => {
+    const { SubscriptionArn } = await client.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'email', Endpoint: 'immediate@example.com' }));
+    expect(SubscriptionArn).toMatch(new RegExp(`^${topicArn}:`));
+    await client.send(new UnsubscribeCommand({ SubscriptionArn }));
   });
 
   test('XML specials in values survive the round trip', async () => {
@@ -387,5 +398,205 @@ describe('loading from the synthesized template', () => {
     ]);
     // Subscription ARNs are derived from the logical ID, so they are the same after a restart.
     expect(again.listSubscriptions().items[0]?.SubscriptionArn).toBe(local.listSubscriptions().items[0]?.SubscriptionArn);
+  });
+});
+
+describe("subscriptions confirmed by link ('by-link'), as in AWS", () => {
+  const PERSON_EMAIL = 'field.hamburg@example.com';
+  let pendingSns: LocalSns;
+  let pendingServer: LocalHttpServer;
+  let pendingClient: SNSClient;
+  let alertsArn: string;
+
+  beforeAll(async () => {
+    pendingSns = new LocalSns({ confirmSubscriptions: 'by-link' });
+    pendingServer = await startHttpServer([createSnsEndpoint(pendingSns)]);
+    // The server's URL is known only once it listens; links sent from now on point at it.
+    pendingSns.setPublicUrl(pendingServer.url);
+    pendingClient = new SNSClient({ endpoint: pendingServer.url, region: LOCAL_AWS.region, credentials: LOCAL_AWS.credentials });
+  });
+
+  afterAll(async () => {
+    pendingClient.destroy();
+    await pendingServer.close();
+  });
+
+  beforeEach(async () => {
+    // A fresh topic per test: deleting the topic deletes its subscriptions.
+    if (alertsArn) await pendingClient.send(new DeleteTopicCommand({ TopicArn: alertsArn }));
+    alertsArn = (await pendingClient.send(new CreateTopicCommand({ Name: 'alerts' }))).TopicArn ?? '';
+    await pendingClient.send(new SubscribeCommand({ TopicArn: alertsArn, Protocol: 'sms', Endpoint: FIELD_MANAGER_PHONE }));
+    pendingSns.clearOutbox();
+  });
+
+  const subscribeEmail = async (returnSubscriptionArn?: boolean) =>
+    (await pendingClient.send(
+      new SubscribeCommand({ TopicArn: alertsArn, Protocol: 'email', Endpoint: PERSON_EMAIL, ReturnSubscriptionArn: returnSubscriptionArn }),
+    )).SubscriptionArn;
+
+  /** The SubscribeURL of the newest confirmation mail to the person. */
+  const subscribeUrl = () => {
+    const mails = pendingSns.outbox({ endpoint: PERSON_EMAIL, channel: 'email' });
+    const url = /https?:\/\/\S+/.exec(mails.at(-1)?.body ?? '')?.[0];
+    if (!url) throw new Error('no confirmation mail with a link in the outbox');
+    return new URL(url);
+  };
+
+  const topicCounts = async () => {
+    const { Attributes } = await pendingClient.send(new GetTopicAttributesCommand({ TopicArn: alertsArn }));
+    return { confirmed: Attributes?.SubscriptionsConfirmed, pending: Attributes?.SubscriptionsPending };
+  };
+
+  const publishAlert = async () => {
+    pendingSns.clearOutbox();
+    await pendingClient.send(new PublishCommand({ TopicArn: alertsArn, Message: 'Kühlhaus 3: 9 °C', Subject: 'Alarm' }));
+    return pendingSns.outbox().map((record) => [record.channel, record.endpoint]);
+  };
+
+  test('an email subscription stays pending: Subscribe says "pending confirmation", listings and counts show it, publishes skip it', async () => {
+    expect(await subscribeEmail()).toBe('pending confirmation');
+    const { Subscriptions } = await pendingClient.send(new ListSubscriptionsByTopicCommand({ TopicArn: alertsArn }));
+    expect(Subscriptions?.find((subscription) => subscription.Protocol === 'email')).toMatchObject({
+      SubscriptionArn: 'PendingConfirmation',
+      Endpoint: PERSON_EMAIL,
+    });
+    const all = await pendingClient.send(new ListSubscriptionsCommand({}));
+    expect(all.Subscriptions?.filter((subscription) => subscription.SubscriptionArn === 'PendingConfirmation').length).toBe(1);
+    expect(await topicCounts()).toEqual({ confirmed: '1', pending: '1' });
+    expect(await publishAlert()).toEqual([['sms', FIELD_MANAGER_PHONE]]);
+  });
+
+  test('the confirmation mail links to the local endpoint and asks for confirmation', async () => {
+    await subscribeEmail();
+    const [mail] = pendingSns.outbox({ endpoint: PERSON_EMAIL });
+    expect(mail).toMatchObject({ channel: 'email', subject: 'AWS Notification - Subscription Confirmation', topicArn: alertsArn });
+    expect(mail?.body).not.toContain('confirmed it already');
+    const url = subscribeUrl();
+    expect(url.origin).toBe(pendingServer.url);
+    expect(url.searchParams.get('Action')).toBe('ConfirmSubscription');
+    expect(url.searchParams.get('TopicArn')).toBe(alertsArn);
+  });
+
+  test('with ReturnSubscriptionArn Subscribe returns the ARN, whose attributes say PendingConfirmation', async () => {
+    const arn = await subscribeEmail(true);
+    expect(arn).toMatch(new RegExp(`^${alertsArn}:`));
+    const { Attributes } = await pendingClient.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: arn }));
+    expect(Attributes).toMatchObject({ PendingConfirmation: 'true', ConfirmationWasAuthenticated: 'false', Endpoint: PERSON_EMAIL });
+  });
+
+  test('subscribing again while pending returns "pending confirmation" again and re-sends the confirmation mail', async () => {
+    await subscribeEmail();
+    expect(await subscribeEmail()).toBe('pending confirmation');
+    const mails = pendingSns.outbox({ endpoint: PERSON_EMAIL });
+    expect(mails.map((mail) => mail.subject)).toEqual(['AWS Notification - Subscription Confirmation', 'AWS Notification - Subscription Confirmation']);
+    expect(await topicCounts()).toEqual({ confirmed: '1', pending: '1' });
+  });
+
+  test('ConfirmSubscription with the token from the mail confirms it: the ARN is listed, counts move, publishes arrive', async () => {
+    await subscribeEmail();
+    const token = subscribeUrl().searchParams.get('Token') ?? '';
+    const { SubscriptionArn } = await pendingClient.send(
+      new ConfirmSubscriptionCommand({ TopicArn: alertsArn, Token: token, AuthenticateOnUnsubscribe: 'true' }),
+    );
+    expect(SubscriptionArn).toMatch(new RegExp(`^${alertsArn}:`));
+    const { Subscriptions } = await pendingClient.send(new ListSubscriptionsByTopicCommand({ TopicArn: alertsArn }));
+    expect(Subscriptions?.find((subscription) => subscription.Protocol === 'email')?.SubscriptionArn).toBe(SubscriptionArn);
+    const { Attributes } = await pendingClient.send(new GetSubscriptionAttributesCommand({ SubscriptionArn }));
+    expect(Attributes).toMatchObject({ PendingConfirmation: 'false', ConfirmationWasAuthenticated: 'true' });
+    expect(await topicCounts()).toEqual({ confirmed: '2', pending: '0' });
+    expect(await publishAlert()).toEqual([
+      ['sms', FIELD_MANAGER_PHONE],
+      ['email', PERSON_EMAIL],
+    ]);
+    // Subscribing a confirmed endpoint again returns its ARN, as AWS does.
+    expect(await subscribeEmail()).toBe(SubscriptionArn);
+  });
+
+  test('a token sent earlier still confirms after the mail was re-sent', async () => {
+    await subscribeEmail();
+    const first = subscribeUrl().searchParams.get('Token') ?? '';
+    await subscribeEmail();
+    expect(subscribeUrl().searchParams.get('Token')).not.toBe(first);
+    await pendingClient.send(new ConfirmSubscriptionCommand({ TopicArn: alertsArn, Token: first }));
+    expect(await topicCounts()).toEqual({ confirmed: '2', pending: '0' });
+  });
+
+  test('ConfirmSubscription with an unknown token, or a token of another topic, is InvalidParameter (400) and confirms nothing', async () => {
+    await subscribeEmail();
+    const token = subscribeUrl().searchParams.get('Token') ?? '';
+    const otherTopic = (await pendingClient.send(new CreateTopicCommand({ Name: 'other' }))).TopicArn ?? '';
+    for (const input of [
+      { TopicArn: alertsArn, Token: 'f'.repeat(64) },
+      { TopicArn: otherTopic, Token: token },
+    ]) {
+      await expect(pendingClient.send(new ConfirmSubscriptionCommand(input))).rejects.toMatchObject({
+        name: 'InvalidParameterException',
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
+    expect(await topicCounts()).toEqual({ confirmed: '1', pending: '1' });
+  });
+
+  test('clicking the SubscribeURL in a browser confirms the subscription and shows a page saying so', async () => {
+    await subscribeEmail();
+    const response = await fetch(subscribeUrl(), { headers: { accept: 'text/html,application/xhtml+xml' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    const page = await response.text();
+    expect(page).toContain('Subscription confirmed!');
+    expect(page).toContain(alertsArn);
+    expect(await topicCounts()).toEqual({ confirmed: '2', pending: '0' });
+    expect(await publishAlert()).toContainEqual(['email', PERSON_EMAIL]);
+  });
+
+  test('an HTTPS subscriber fetching the SubscribeURL from its JSON confirmation gets the XML ConfirmSubscription response', async () => {
+    const endpoint = 'https://hooks.example.com/sns';
+    await pendingClient.send(new SubscribeCommand({ TopicArn: alertsArn, Protocol: 'https', Endpoint: endpoint }));
+    const [confirmation] = pendingSns.outbox({ endpoint });
+    const message = JSON.parse(confirmation?.body ?? '{}') as { Type: string; SubscribeURL: string; Token: string };
+    expect(message.Type).toBe('SubscriptionConfirmation');
+    expect(new URL(message.SubscribeURL).searchParams.get('Token')).toBe(message.Token);
+    const response = await fetch(message.SubscribeURL);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toMatch(/<ConfirmSubscriptionResponse xmlns="[^"]+"><ConfirmSubscriptionResult><SubscriptionArn>arn:aws:sns:/);
+    expect(await publishAlert()).toContainEqual(['https', endpoint]);
+  });
+
+  test('a SubscribeURL with a wrong token gets a 400 page and leaves the subscription pending', async () => {
+    await subscribeEmail();
+    const url = subscribeUrl();
+    url.searchParams.set('Token', 'not-a-token');
+    const response = await fetch(url, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('Subscription not confirmed');
+    expect(await topicCounts()).toEqual({ confirmed: '1', pending: '1' });
+  });
+
+  test('confirmPending confirms the pending subscriptions the filter names and returns how many', async () => {
+    await subscribeEmail();
+    await pendingClient.send(new SubscribeCommand({ TopicArn: alertsArn, Protocol: 'email-json', Endpoint: 'audit@example.com' }));
+    expect(pendingSns.confirmPending({ endpoint: PERSON_EMAIL })).toBe(1);
+    expect(await topicCounts()).toEqual({ confirmed: '2', pending: '1' });
+    expect(pendingSns.confirmPending({ topicArn: alertsArn })).toBe(1);
+    expect(pendingSns.confirmPending()).toBe(0);
+    expect(await publishAlert()).toEqual([
+      ['sms', FIELD_MANAGER_PHONE],
+      ['email', PERSON_EMAIL],
+      ['email-json', 'audit@example.com'],
+    ]);
+  });
+
+  test('subscriptions from the template are pending too, as CloudFormation leaves them', () => {
+    const arn = `${TOPIC_PREFIX}Ops`;
+    const local = LocalSns.fromStack(
+      [{ logicalId: 'Ops', topicName: 'Ops', arn, fifo: false }],
+      [
+        { logicalId: 'OpsEmail', topicArn: arn, protocol: 'email', endpoint: PERSON_EMAIL },
+        { logicalId: 'OpsSms', topicArn: arn, protocol: 'sms', endpoint: FIELD_MANAGER_PHONE },
+      ],
+      { confirmSubscriptions: 'by-link', publicUrl: 'http://127.0.0.1:4566/' },
+    );
+    expect(local.getTopicAttributes(arn)).toMatchObject({ SubscriptionsConfirmed: '1', SubscriptionsPending: '1' });
+    expect(local.outbox({ endpoint: PERSON_EMAIL })[0]?.body).toContain('http://127.0.0.1:4566/?Action=ConfirmSubscription&');
   });
 });

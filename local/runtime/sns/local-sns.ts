@@ -30,6 +30,26 @@ export interface LocalSnsOptions {
   readonly outboxLimit?: number;
   /** Told when a lambda subscription's handler fails; SNS itself would not notice (the invoke is asynchronous). */
   readonly onDeliveryError?: (error: unknown, record: OutboxRecord) => void;
+  /**
+   * Email, email-json and HTTP/S subscriptions: `immediately` (the default) confirms them
+   * on Subscribe; `by-link` leaves them `PendingConfirmation`, as AWS does, until the
+   * SubscribeURL in their confirmation message is visited (or ConfirmSubscription is called).
+   */
+  readonly confirmSubscriptions?: ConfirmSubscriptions;
+  /** Base URL of the endpoint serving this SNS (e.g. `http://127.0.0.1:4566`); SubscribeURLs point there. */
+  readonly publicUrl?: string;
+}
+
+export type ConfirmSubscriptions = 'immediately' | 'by-link';
+
+export interface SubscribeOptions {
+  /** AWS's `ReturnSubscriptionArn`: the ARN even while the subscription awaits confirmation. */
+  readonly returnSubscriptionArn?: boolean;
+}
+
+export interface PendingFilter {
+  readonly topicArn?: string;
+  readonly endpoint?: string;
 }
 
 /** A delivery SNS accepted but did not make, e.g. an SMS to an opted-out number. */
@@ -69,7 +89,7 @@ export interface Page<T> {
 }
 
 const PROTOCOLS: readonly SnsProtocol[] = ['sms', 'email', 'email-json', 'lambda', 'sqs', 'http', 'https', 'application'];
-/** Protocols whose subscriptions AWS leaves pending until the endpoint confirms; locally they are confirmed at once. */
+/** Protocols whose subscriptions AWS leaves pending until the endpoint confirms (locally: unless confirmed at once). */
 const CONFIRMED_BY_ENDPOINT: readonly SnsProtocol[] = ['email', 'email-json', 'http', 'https'];
 /** Raw message delivery exists for SQS and HTTP/S endpoints only (SNS guide, "Amazon SNS raw message delivery"). */
 const RAW_DELIVERY: readonly SnsProtocol[] = ['sqs', 'http', 'https'];
@@ -94,6 +114,10 @@ const FIFO_TOPIC_NAME = /^[A-Za-z0-9_-]{1,251}\.fifo$/;
 const TOPIC_ARN = /^arn:[\w-]+:sns:[\w-]+:\d{12}:[A-Za-z0-9_.-]{1,256}$/;
 const PAGE_SIZE = 100;
 const DEFAULT_EMAIL_SUBJECT = 'AWS Notification Message';
+/** What Subscribe returns for a subscription awaiting confirmation, unless ReturnSubscriptionArn is set. */
+const PENDING_CONFIRMATION_RESULT = 'pending confirmation';
+/** The SubscriptionArn that List(Subscriptions|SubscriptionsByTopic) show for such a subscription. */
+const PENDING_CONFIRMATION_ARN = 'PendingConfirmation';
 const SNS_HOST = `https://sns.${LOCAL_AWS.region}.${LOCAL_AWS.urlSuffix}`;
 const SIGNING_CERT_URL = `${SNS_HOST}/SimpleNotificationService-local.pem`;
 /** Deliveries are not signed locally; the field is present so parsers find it. */
@@ -113,6 +137,10 @@ interface Subscription {
   readonly endpoint: string;
   readonly attributes: Map<string, string>;
   filter?: CompiledFilterPolicy;
+  /** Not delivered to until confirmed. */
+  pendingConfirmation: boolean;
+  /** Confirmed with AuthenticateOnUnsubscribe=true (or created by the topic owner: sms, lambda, …). */
+  confirmationWasAuthenticated: boolean;
 }
 
 /** One accepted Publish, before it fans out to subscriptions. */
@@ -133,6 +161,8 @@ export class LocalSns implements SnsPublisher {
   private readonly topics = new Map<string, Topic>();
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly optedOut = new Set<string>();
+  /** Confirmation token → subscription ARN; every token sent stays valid while its subscription exists. */
+  private readonly confirmationTokens = new Map<string, string>();
   private readonly records: OutboxRecord[] = [];
   private readonly undeliveredRecords: UndeliveredRecord[] = [];
   private readonly deliveryListeners = new Set<Listener<OutboxRecord>>();
@@ -141,10 +171,17 @@ export class LocalSns implements SnsPublisher {
   private readonly clock: Pick<Clock, 'now'>;
   private readonly outboxLimit: number;
   private sequence = 0n;
+  private publicUrl: string | undefined;
 
   constructor(private readonly options: LocalSnsOptions = {}) {
     this.clock = options.clock ?? { now: () => new Date() };
     this.outboxLimit = options.outboxLimit ?? 10_000;
+    if (options.publicUrl !== undefined) this.setPublicUrl(options.publicUrl);
+  }
+
+  /** Where SubscribeURLs in later confirmation messages point (before it is known: AWS's own host). */
+  setPublicUrl(url: string): void {
+    this.publicUrl = url.replace(/\/+$/, '');
   }
 
   /** Topics and subscriptions as the synthesized template declares them, with the template's ARNs. */
@@ -203,19 +240,20 @@ export class LocalSns implements SnsPublisher {
     requireTopicArn(topicArn);
     this.topics.delete(topicArn);
     for (const subscription of this.subscriptions.values()) {
-      if (subscription.topicArn === topicArn) this.subscriptions.delete(subscription.arn);
+      if (subscription.topicArn === topicArn) this.removeSubscription(subscription.arn);
     }
   }
 
   getTopicAttributes(topicArn: string): Record<string, string> {
     const topic = this.requireTopic(topicArn);
     const subscriptions = this.subscriptionsOf(topicArn);
+    const pending = subscriptions.filter((subscription) => subscription.pendingConfirmation).length;
     return {
       TopicArn: topic.arn,
       Owner: LOCAL_AWS.accountId,
       DisplayName: '',
-      SubscriptionsConfirmed: String(subscriptions.length),
-      SubscriptionsPending: '0',
+      SubscriptionsConfirmed: String(subscriptions.length - pending),
+      SubscriptionsPending: String(pending),
       SubscriptionsDeleted: '0',
       ...Object.fromEntries(topic.attributes),
     };
@@ -224,18 +262,55 @@ export class LocalSns implements SnsPublisher {
   // ---------------------------------------------------------------- subscriptions
 
   /**
-   * Subscribes an endpoint. Subscriptions that AWS leaves `PendingConfirmation`
-   * (email, email-json, http/s) are confirmed at once locally, and the confirmation
-   * message AWS would send is recorded in the outbox. Idempotent like AWS.
+   * Subscribes an endpoint. Email, email-json and http/s subscriptions get the
+   * confirmation message AWS would send, recorded in the outbox; they are confirmed
+   * at once, or (`confirmSubscriptions: 'by-link'`) stay pending and this returns
+   * `pending confirmation` unless `returnSubscriptionArn`. Idempotent like AWS: the
+   * same endpoint again returns its subscription, and re-sends a pending one's message.
    */
-  subscribe(topicArn: string, protocol: string, endpoint: string, attributes: Readonly<Record<string, string>> = {}): string {
-    return this.addSubscription(topicArn, protocol, endpoint, attributes);
+  subscribe(
+    topicArn: string,
+    protocol: string,
+    endpoint: string,
+    attributes: Readonly<Record<string, string>> = {},
+    options: SubscribeOptions = {},
+  ): string {
+    const subscription = this.addSubscription(topicArn, protocol, endpoint, attributes);
+    return subscription.pendingConfirmation && !options.returnSubscriptionArn ? PENDING_CONFIRMATION_RESULT : subscription.arn;
+  }
+
+  /**
+   * AWS's ConfirmSubscription: the token from a confirmation message confirms its
+   * subscription and returns the ARN. A token already used returns the ARN again, as
+   * visiting a confirmation link twice does; an unknown token is `InvalidParameter`.
+   */
+  confirmSubscription(topicArn: string, token: string, authenticateOnUnsubscribe = false): string {
+    this.requireTopic(topicArn);
+    const subscription = this.subscriptions.get(this.confirmationTokens.get(token) ?? '');
+    if (!subscription || subscription.topicArn !== topicArn) throw invalidParameter('Token');
+    if (subscription.pendingConfirmation) {
+      subscription.pendingConfirmation = false;
+      subscription.confirmationWasAuthenticated = authenticateOnUnsubscribe;
+    }
+    return subscription.arn;
+  }
+
+  /** Local helper: every recipient of a pending subscription clicked its link. Returns how many were confirmed. */
+  confirmPending(filter: PendingFilter = {}): number {
+    const pending = [...this.subscriptions.values()].filter(
+      (subscription) =>
+        subscription.pendingConfirmation &&
+        (filter.topicArn === undefined || subscription.topicArn === filter.topicArn) &&
+        (filter.endpoint === undefined || subscription.endpoint === filter.endpoint),
+    );
+    for (const subscription of pending) subscription.pendingConfirmation = false;
+    return pending.length;
   }
 
   /** Unsubscribing twice is not an error in AWS. */
   unsubscribe(subscriptionArn: string): void {
     requireSubscriptionArn(subscriptionArn);
-    this.subscriptions.delete(subscriptionArn);
+    this.removeSubscription(subscriptionArn);
   }
 
   listSubscriptionsByTopic(topicArn: string, nextToken?: string): Page<SubscriptionSummary> {
@@ -249,15 +324,14 @@ export class LocalSns implements SnsPublisher {
 
   getSubscriptionAttributes(subscriptionArn: string): Record<string, string> {
     const subscription = this.requireSubscription(subscriptionArn);
-    const confirmedByEndpoint = CONFIRMED_BY_ENDPOINT.includes(subscription.protocol);
     return {
       SubscriptionArn: subscription.arn,
       TopicArn: subscription.topicArn,
       Owner: LOCAL_AWS.accountId,
       Protocol: subscription.protocol,
       Endpoint: subscription.endpoint,
-      PendingConfirmation: 'false',
-      ConfirmationWasAuthenticated: String(!confirmedByEndpoint),
+      PendingConfirmation: String(subscription.pendingConfirmation),
+      ConfirmationWasAuthenticated: String(subscription.confirmationWasAuthenticated),
       RawMessageDelivery: 'false',
       ...(subscription.filter ? { FilterPolicyScope: subscription.filter.scope } : {}),
       ...Object.fromEntries(subscription.attributes),
@@ -357,7 +431,9 @@ export class LocalSns implements SnsPublisher {
     checkMessageSize(input.Message, attributes, Number(topic.attributes.get('MaximumMessageSize') ?? DEFAULT_MAX_MESSAGE_BYTES));
     const sequenceNumber = topic.fifo ? this.checkFifo(topic, input) : undefined;
     const published: Published = { messageId, topicArn: topic.arn, subject: input.Subject, text, attributes, at, sequenceNumber };
-    for (const subscription of this.subscriptionsOf(topic.arn)) this.deliver(published, subscription);
+    for (const subscription of this.subscriptionsOf(topic.arn)) {
+      if (!subscription.pendingConfirmation) this.deliver(published, subscription);
+    }
     return sequenceNumber === undefined ? { MessageId: messageId } : { MessageId: messageId, SequenceNumber: sequenceNumber };
   }
 
@@ -367,7 +443,7 @@ export class LocalSns implements SnsPublisher {
     endpoint: string,
     attributes: Readonly<Record<string, string>>,
     arn = `${topicArn}:${randomUUID()}`,
-  ): string {
+  ): Subscription {
     this.requireTopic(topicArn);
     const protocol = requireProtocol(protocolName);
     requireEndpoint(protocol, endpoint);
@@ -378,15 +454,32 @@ export class LocalSns implements SnsPublisher {
       if (Object.entries(attributes).some(([key, value]) => existing.attributes.get(key) !== value)) {
         throw invalidParameter('Attributes Reason: Subscription already exists with different attributes');
       }
-      return existing.arn;
+      if (existing.pendingConfirmation) this.recordConfirmation(existing);
+      return existing;
     }
-    const subscription: Subscription = { arn, topicArn, protocol, endpoint, attributes: new Map() };
+    const confirmedByEndpoint = CONFIRMED_BY_ENDPOINT.includes(protocol);
+    const subscription: Subscription = {
+      arn,
+      topicArn,
+      protocol,
+      endpoint,
+      attributes: new Map(),
+      pendingConfirmation: confirmedByEndpoint && this.options.confirmSubscriptions === 'by-link',
+      confirmationWasAuthenticated: !confirmedByEndpoint,
+    };
     // The scope first: the policy is validated against it.
     const ordered = Object.entries(attributes).sort(([a], [b]) => Number(b === 'FilterPolicyScope') - Number(a === 'FilterPolicyScope'));
     for (const [name, value] of ordered) applySubscriptionAttribute(subscription, name, value);
     this.subscriptions.set(arn, subscription);
-    if (CONFIRMED_BY_ENDPOINT.includes(protocol)) this.recordConfirmation(subscription);
-    return arn;
+    if (confirmedByEndpoint) this.recordConfirmation(subscription);
+    return subscription;
+  }
+
+  private removeSubscription(subscriptionArn: string): void {
+    this.subscriptions.delete(subscriptionArn);
+    for (const [token, arn] of this.confirmationTokens) {
+      if (arn === subscriptionArn) this.confirmationTokens.delete(token);
+    }
   }
 
   private deliver(published: Published, subscription: Subscription): void {
@@ -459,9 +552,12 @@ export class LocalSns implements SnsPublisher {
     this.inFlight.add(invocation);
   }
 
+  /** Records the confirmation message AWS sends; its SubscribeURL works against the local endpoint in either mode. */
   private recordConfirmation(subscription: Subscription): void {
     const token = randomBytes(32).toString('hex');
-    const subscribeUrl = `${SNS_HOST}/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(subscription.topicArn)}&Token=${token}`;
+    this.confirmationTokens.set(token, subscription.arn);
+    const host = this.publicUrl ?? SNS_HOST;
+    const subscribeUrl = `${host}/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(subscription.topicArn)}&Token=${token}`;
     const at = this.clock.now().toISOString();
     const messageId = randomUUID();
     const message =
@@ -470,7 +566,8 @@ export class LocalSns implements SnsPublisher {
     const body =
       subscription.protocol === 'email'
         ? `You have chosen to subscribe to the topic:\n${subscription.topicArn}\n\n` +
-          `To confirm this subscription, visit:\n${subscribeUrl}\n\n(The local runtime confirmed it already.)`
+          `To confirm this subscription, visit:\n${subscribeUrl}\n\n` +
+          (subscription.pendingConfirmation ? '(If this was in error no action is necessary.)' : '(The local runtime confirmed it already.)')
         : JSON.stringify({
             Type: 'SubscriptionConfirmation',
             MessageId: messageId,
@@ -702,7 +799,7 @@ function isJsonArray(text: string): boolean {
 
 function summary(subscription: Subscription): SubscriptionSummary {
   return {
-    SubscriptionArn: subscription.arn,
+    SubscriptionArn: subscription.pendingConfirmation ? PENDING_CONFIRMATION_ARN : subscription.arn,
     Owner: LOCAL_AWS.accountId,
     Protocol: subscription.protocol,
     Endpoint: subscription.endpoint,

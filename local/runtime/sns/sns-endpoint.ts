@@ -6,6 +6,10 @@
  * `<ErrorResponse><Error><Type/><Code/><Message/></Error>`, whose Code the SDK
  * maps to its exception (`NotFound` → NotFoundException).
  *
+ * The SubscribeURL of a confirmation message, `GET /?Action=ConfirmSubscription&…`,
+ * is served too, as AWS serves it: a browser (Accept: text/html) gets a small page,
+ * anything else (an HTTP/S subscriber confirming itself) the XML response.
+ *
  * Authorization is not checked: any SigV4-signed or unsigned request is served.
  * The server listens on loopback only and the local credentials are fixed, so a
  * signature check would prove nothing; the credential scope is read only to let
@@ -36,8 +40,14 @@ const ACTIONS = new Map<string, ActionHandler>([
   [
     'Subscribe',
     (sns, p) =>
-      text('SubscriptionArn', sns.subscribe(p.required('TopicArn'), p.required('Protocol'), p.optional('Endpoint') ?? '', p.map('Attributes'))),
+      text(
+        'SubscriptionArn',
+        sns.subscribe(p.required('TopicArn'), p.required('Protocol'), p.optional('Endpoint') ?? '', p.map('Attributes'), {
+          returnSubscriptionArn: p.optional('ReturnSubscriptionArn') === 'true',
+        }),
+      ),
   ],
+  ['ConfirmSubscription', (sns, p) => text('SubscriptionArn', confirm(sns, p))],
   ['Unsubscribe', (sns, p) => void sns.unsubscribe(p.required('SubscriptionArn'))],
   [
     'ListSubscriptionsByTopic',
@@ -85,6 +95,7 @@ const ACTIONS = new Map<string, ActionHandler>([
 
 export function createSnsEndpoint(sns: LocalSns): HttpEndpoint {
   return async (request) => {
+    if (isConfirmationLink(request)) return confirmationLink(sns, request);
     const params = snsParams(request);
     if (!params) return undefined;
     const requestId = randomUUID();
@@ -97,6 +108,38 @@ export function createSnsEndpoint(sns: LocalSns): HttpEndpoint {
       return failure(error, requestId);
     }
   };
+}
+
+function confirm(sns: LocalSns, p: QueryParams): string {
+  return sns.confirmSubscription(p.required('TopicArn'), p.required('Token'), p.optional('AuthenticateOnUnsubscribe') === 'true');
+}
+
+/** A visit to a SubscribeURL: AWS's links are GETs on the service root. */
+function isConfirmationLink(request: HttpRequest): boolean {
+  return request.method === 'GET' && request.path === '/' && request.query.get('Action') === 'ConfirmSubscription';
+}
+
+function confirmationLink(sns: LocalSns, request: HttpRequest): HttpResponse {
+  const requestId = randomUUID();
+  const browser = (request.headers.accept ?? '').includes('text/html');
+  try {
+    const subscriptionArn = confirm(sns, new QueryParams(request.query));
+    if (!browser) return success('ConfirmSubscription', text('SubscriptionArn', subscriptionArn), requestId);
+    return htmlPage(200, 'Subscription confirmed!', `You have successfully subscribed. Your subscription's id is: ${subscriptionArn}`);
+  } catch (error) {
+    if (!browser) return failure(error, requestId);
+    const statusCode = error instanceof AwsServiceError ? error.statusCode : 500;
+    return htmlPage(statusCode, 'Subscription not confirmed', error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** The page a person sees after clicking the link in a confirmation email. */
+function htmlPage(statusCode: number, title: string, detail: string): HttpResponse {
+  const body =
+    '<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
+    `<title>${escapeXml(title)}</title></head>` +
+    `<body style="font-family: system-ui, sans-serif; margin: 2rem"><h1>${escapeXml(title)}</h1><p>${escapeXml(detail)}</p></body></html>`;
+  return { statusCode, headers: { 'content-type': 'text/html; charset=utf-8' }, body };
 }
 
 /** The request's form parameters if it is an SNS Query request; undefined leaves it to the next endpoint. */
