@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { StoreApi } from './api/store-api';
 import { CustomerRequestService } from './customer-request/customer-request-service';
 import { TandemTable } from './data/tandem-table';
+import { TandemDirectoryService } from './directory/tandem-directory-service';
 import { NotificationTopics } from './notifications/notification-topics';
 import type { StageConfig } from './stage-config';
 
@@ -25,9 +26,16 @@ export class Tandem360Stack extends Stack {
       settings: props.config.customerRequests,
       retainLogs: props.config.retainData,
     });
+    new TandemDirectoryService(this, 'Directory', {
+      table: this.data.table,
+      api: storeApi,
+      topics,
+      ...(props.config.retainData === undefined ? {} : { retainLogs: props.config.retainData }),
+    });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'StoreApiUrl', { value: storeApi.api.url });
     new CfnOutput(this, 'CustomerRequestStateMachineArn', { value: customerRequests.stateMachine.stateMachineArn });
     new CfnOutput(this, 'OpsAlertsTopicArn', { value: topics.opsAlerts.topicArn });
+    new CfnOutput(this, 'TandemTopicArnPrefix', { value: topics.tandemTopicArnPrefix });
   }
 }

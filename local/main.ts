@@ -12,10 +12,13 @@ import { PROJECT_ROOT } from '../lib/app';
 import { generateSeed } from '../functions/seed/generate';
 import { loadDataSet } from '../functions/repository/seed-loader';
 import { LAYOUT_VERSION } from '../functions/repository/table-layout';
+import { DynamoTerritoryDirectory } from '../functions/repository/territory-directory';
 import { synthesize, DEFAULT_OUTDIR } from './cloud-assembly';
 import { formatCoverageSummary, summarizeCoverage } from './coverage-summary';
 import { ensureDynamoDbLocal, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { replayStory } from './demo/story-demo';
+import { awaitTandemsProvisioned, countTandemResources, formatQuotaReport } from './demo/tandem-provisioning';
+import { directoryRecipients } from './demo/directory-recipients';
 import { parseOptions, usage } from './options';
 import { startLocalCloud, type LocalCloud } from './runtime/local-cloud';
 
@@ -74,7 +77,10 @@ async function main(): Promise<void> {
       awsPort: options.awsPort,
       apiPort: options.apiPort,
       timeScale: options.timeScale,
+      // The outbox page names the person behind each number and address, from the directory.
+      describeRecipient: (channel, endpoint) => recipients(channel, endpoint),
     });
+    const recipients = directoryRecipients(cloud.tableContext());
     const m = cloud.model;
     step.done(
       `${m.tables.length} table(s), ${m.functions.length} function(s), ${m.stateMachines.length} state machine(s), ${m.topics.length} topic(s), ${m.apis.length} API(s)`,
@@ -101,6 +107,12 @@ async function main(): Promise<void> {
     const summary = await summarizeCoverage(ctx);
     step.done('');
     console.log(`\n${formatCoverageSummary(summary)}\n`);
+    step.begin('Provisioning SNS for every tandem from the directory');
+    const territoryIds = [...new Set((await new DynamoTerritoryDirectory(ctx).listPostcodeRanges()).map((r) => r.territoryId))].sort();
+    const records = await awaitTandemsProvisioned(cloud, territoryIds, 600_000);
+    step.done(`${records.length} tandems`);
+    const topicPrefix = cloud.model.functions.find((f) => f.environment.TANDEM_TOPIC_ARN_PREFIX)?.environment.TANDEM_TOPIC_ARN_PREFIX ?? '';
+    console.log(`\n${formatQuotaReport(await countTandemResources(cloud, topicPrefix), records.length)}\n`);
     console.log(describeEndpoints(cloud, options.timeScale));
     if (options.demo) {
       step.begin('Replaying the story (npm start -- --no-demo skips it)');
@@ -125,6 +137,7 @@ function describeEndpoints(cloud: LocalCloud, timeScale: number): string {
     `  DynamoDB              ${cloud.dynamoDbEndpoint}`,
     `  Step Functions, SNS   ${cloud.awsEndpoint}`,
     ...apis,
+    `  outbox (SMS, email)   ${cloud.outboxUrl}  — open a decision link from here`,
     `  time scale            ${timeScale}${timeScale < 1 ? ` (one declared hour lasts ${(3600 * timeScale).toFixed(1)} s)` : ''}`,
     '',
     'Point the AWS SDK or CLI at it:',

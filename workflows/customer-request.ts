@@ -4,7 +4,7 @@
  * missing, record the outcome, tell both partners, and let the hold lapse
  * after needed-by plus the grace period.
  *
- *   RouteRequest → CheckStock → ReserveStock ─(full)────────────────→ ConcludeRequest → NotifyTandem → [AwaitHoldLapse → ReleaseLapsedHolds]
+ *   RouteRequest → CheckStock → ReserveStock ─(full)────────────────→ ConcludeRequest → NotifyTandem → [AwaitQuietHoursEnd → SendHeldSms] → [AwaitHoldLapse → ReleaseLapsedHolds]
  *                      ↑ (lost a race, ≤ 3 checks)  └(partial / none)→ PlanEscalation
  *   PlanEscalation → AwaitInsideDecision ─timeout→ RemindInsideManager ─timeout→ HandOverToFieldManager ─timeout→ ExpireDecision
  *                    (every decision → ApplyDecision: sourced/alternative → ReserveDecidedStock; declined/none → ConcludeRequest)
@@ -116,11 +116,14 @@ export function customerRequestDefinition(scope: Construct, props: CustomerReque
   const done = new Succeed(scope, 'Done');
   const releaseLapsedHolds = catchFailure(step('ReleaseLapsedHolds', steps.releaseLapsedHolds, { requestId }, '$.lapse')).next(done);
   const awaitHoldLapse = new Wait(scope, 'AwaitHoldLapse', { time: WaitTime.timestampPath('$.outcome.holdUntil') }).next(releaseLapsedHolds);
-  const notifyTandem = catchFailure(step('NotifyTandem', steps.notifyTandem, { requestId, status: JsonPath.stringAt('$.outcome.status') }, '$.notified')).next(
-    new Choice(scope, 'HoldsStock')
-      .when(Condition.isString('$.outcome.holdUntil'), awaitHoldLapse)
-      .otherwise(done),
-  );
+  const holdsStock = new Choice(scope, 'HoldsStock').when(Condition.isString('$.outcome.holdUntil'), awaitHoldLapse).otherwise(done);
+  // An informational SMS waits for the end of the recipient's quiet hours; the step then sends what it held.
+  const notifyPayload = { requestId, status: JsonPath.stringAt('$.outcome.status') };
+  const smsHeld = new Choice(scope, 'SmsHeldForQuietHours');
+  const sendHeldSms = catchFailure(step('SendHeldSms', steps.notifyTandem, notifyPayload, '$.notified')).next(smsHeld);
+  const awaitQuietHoursEnd = new Wait(scope, 'AwaitQuietHoursEnd', { time: WaitTime.timestampPath('$.notified.heldUntil') }).next(sendHeldSms);
+  smsHeld.when(Condition.isString('$.notified.heldUntil'), awaitQuietHoursEnd).otherwise(holdsStock);
+  const notifyTandem = catchFailure(step('NotifyTandem', steps.notifyTandem, notifyPayload, '$.notified')).next(smsHeld);
   const concludeRequest = catchFailure(step('ConcludeRequest', steps.concludeRequest, { requestId }, '$.outcome')).next(notifyTandem);
 
   // ------------------------------------------------------------ escalation

@@ -14,13 +14,14 @@ export interface NotifyTandemInput {
   readonly status: ConcludeResult['status'];
 }
 
-export async function notifyTandem(input: NotifyTandemInput, now = new Date()): Promise<{ notified: number }> {
+/** `heldUntil`: the earliest end of quiet hours an informational SMS waits for; the workflow waits and runs this step again. */
+export async function notifyTandem(input: NotifyTandemInput, now = new Date()): Promise<{ notified: number; heldUntil: string | null }> {
   const ctx = tableContext();
   const requests = new DynamoRequestRepository(ctx);
   const notifier = tandemNotifier();
   const holds = (await new DynamoReservationRepository(ctx).reservationsFor(input.requestId)).filter((h) => h.status === 'HELD');
   const facts = await notifier.facts(input.requestId, holds.flatMap((h) => h.lines.map((l) => l.sku)));
-  const recipients = notifier.recipients(facts.tandem);
+  const recipients = await notifier.recipients(facts.tandem);
   const initial = holds.find((h) => h.hold === 'initial');
   const decided = holds.find((h) => h.hold === 'decided');
   const decision = (await requests.decisionsFor(input.requestId)).at(-1);
@@ -66,9 +67,10 @@ export async function notifyTandem(input: NotifyTandemInput, now = new Date()): 
     requestId: input.requestId,
     at: now.toISOString(),
     step: 'NotifyTandem',
-    detail: { status: input.status, notified: sent.map((s) => `${s.personId}:${s.channel}`) },
+    detail: { status: input.status, notified: sent.map((s) => `${s.personId}:${s.channel}${s.outcome === 'sent' ? '' : `:${s.outcome}`}`) },
   });
-  return { notified: sent.length };
+  const held = sent.flatMap((s) => (s.heldUntil ? [s.heldUntil] : [])).sort();
+  return { notified: sent.filter((s) => s.outcome === 'sent').length, heldUntil: held[0] ?? null };
 }
 
 export const handler = stepHandler('NotifyTandem', (input: NotifyTandemInput) => notifyTandem(input));

@@ -35,8 +35,11 @@ export async function offerDecision(input: OfferDecisionInput, now = new Date())
   const escalations = new DynamoEscalationRepository(ctx);
   const notifier = tandemNotifier();
   const facts = await notifier.facts(input.requestId, input.escalation.offers.flatMap((o) => o.lines.map((l) => l.sku)));
-  const holder = input.role === 'inside' ? facts.tandem.insideManager : facts.tandem.fieldManager;
-  const partner = input.role === 'inside' ? facts.tandem.fieldManager : facts.tandem.insideManager;
+  // The task goes to the role's person, or to their deputy while they are absent; so does the partner's.
+  const [recipient, partnerRecipient] = await notifier.recipients(facts.tandem, input.role === 'inside' ? ['inside', 'field'] : ['field', 'inside']);
+  if (!recipient || !partnerRecipient) throw new Error('a tandem has two roles');
+  const holder = recipient.person;
+  const partner = partnerRecipient.person;
   const at = now.toISOString();
 
   if (input.supersedesRef) {
@@ -62,7 +65,6 @@ export async function offerDecision(input: OfferDecisionInput, now = new Date())
   }
   if (input.phase === 'handedToPartner') await escalations.handOver(input.requestId, { holderId: holder.personId, role: input.role, ref: input.ref });
 
-  const recipient = { person: holder, role: input.role };
   const task = { link: decisionLink(input.ref), answerBy: input.answerBy };
   const common = notifier.common(facts, recipient);
   let sent;

@@ -66,17 +66,85 @@ export const territorySchema = z.object({
 });
 export type Territory = z.infer<typeof territorySchema>;
 
-export const personSchema = z.object({
-  personId: personIdSchema,
-  name: z.string().min(1).max(80),
-  mobile: e164Schema,
-  email: emailSchema,
-  language: z.enum(LANGUAGES, { error: 'must be one of de, en' }),
-  channels: z
-    .array(z.enum(CHANNELS, { error: 'must be sms or email' }))
-    .min(1, 'must name at least one channel')
-    .refine((c) => new Set(c).size === c.length, 'must not repeat a channel'),
-});
+const CLOCK_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+const clockTimeSchema = z.string({ error: 'must be a time HH:MM' }).regex(CLOCK_TIME, 'must be a time HH:MM (00:00–23:59)');
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * When a person gets no informational SMS (urgent ones still go): from `from`
+ * to `to` in their time zone, across midnight when `from` is later than `to`.
+ */
+export const quietHoursSchema = z
+  .object({
+    from: clockTimeSchema,
+    to: clockTimeSchema,
+    timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
+  })
+  .refine((q) => q.from !== q.to, { message: 'must differ from from (leave quietHours out for the default)', path: ['to'] });
+export type QuietHours = z.infer<typeof quietHoursSchema>;
+
+/** The company's default: no informational SMS between 20:00 and 07:00 German time. */
+export const DEFAULT_QUIET_HOURS: QuietHours = { from: '20:00', to: '07:00', timeZone: 'Europe/Berlin' };
+
+const calendarDateSchema = isoDateSchema.refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'must be a real calendar date');
+
+/** Holiday cover: from `from` to `to` (whole days, inclusive) the deputy gets this person's messages and tasks. */
+export const absenceSchema = z
+  .object({ from: calendarDateSchema, to: calendarDateSchema, deputyId: personIdSchema })
+  .refine((a) => a.from <= a.to, { message: 'must not be before from', path: ['to'] });
+export type Absence = z.infer<typeof absenceSchema>;
+
+export const MAX_ABSENCES = 20;
+
+export const personSchema = z
+  .strictObject(
+    {
+    personId: personIdSchema,
+    name: z.string().min(1).max(80),
+    mobile: e164Schema,
+    email: emailSchema,
+    language: z.enum(LANGUAGES, { error: 'must be one of de, en' }),
+    channels: z
+      .array(z.enum(CHANNELS, { error: 'must be sms or email' }))
+      .min(1, 'must name at least one channel')
+      .refine((c) => new Set(c).size === c.length, 'must not repeat a channel'),
+    /** Absent: DEFAULT_QUIET_HOURS. */
+    quietHours: quietHoursSchema.optional(),
+    absences: z.array(absenceSchema).max(MAX_ABSENCES, `must list at most ${MAX_ABSENCES} absences`).optional(),
+    /** The person asked not to get SMS (besides any STOP reply SNS records for the number). */
+    smsOptedOut: z.boolean({ error: 'must be true or false' }).optional(),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}: a person has personId, name, mobile, email, language, channels, quietHours, absences, smsOptedOut`
+          : undefined,
+    },
+  )
+  .superRefine((person, ctx) => {
+    const absences = [...(person.absences ?? [])].map((a, index) => ({ ...a, index })).sort((a, b) => a.from.localeCompare(b.from));
+    for (const [i, absence] of absences.entries()) {
+      if (absence.deputyId === person.personId) {
+        ctx.addIssue({ code: 'custom', path: ['absences', absence.index, 'deputyId'], message: 'must be another person than the absent one' });
+      }
+      const previous = absences[i - 1];
+      if (previous && absence.from <= previous.to) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['absences', absence.index, 'from'],
+          message: `overlaps the absence ${previous.from} to ${previous.to}; absences must not overlap`,
+        });
+      }
+    }
+  });
 export type Person = z.infer<typeof personSchema>;
 
 export const tandemSchema = z.object({

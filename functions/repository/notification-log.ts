@@ -23,8 +23,14 @@ export interface NotificationRecord {
   readonly personId: string;
   readonly role: Role;
   readonly channel: Channel;
-  /** SUPPRESSED: not sent on purpose (e.g. the number opted out of SMS); `reason` says why. */
-  readonly status: 'SENDING' | 'SENT' | 'SUPPRESSED';
+  /**
+   * SUPPRESSED: not sent on purpose (e.g. the number opted out of SMS); `reason` says why.
+   * HELD: an informational SMS waiting for the end of the person's quiet hours (`heldUntil`).
+   */
+  readonly status: 'SENDING' | 'SENT' | 'SUPPRESSED' | 'HELD';
+  readonly heldUntil?: string;
+  /** The absent person a deputy received this for. */
+  readonly onBehalfOf?: string;
   readonly reason?: string;
   readonly claimedAt: string;
   readonly sentAt?: string;
@@ -43,10 +49,10 @@ export class DynamoNotificationLog {
         new PutCommand({
           TableName: this.ctx.tableName,
           Item: { ...key.notification(record.requestId, record.dedupeKey), entity: 'Notification', ...record, claimedAt: toUtc(record.claimedAt), status: 'SENDING' },
-          // A claim left SENDING by a step that died is taken over; a SENT or SUPPRESSED one is final.
-          ConditionExpression: 'attribute_not_exists(pk) OR #status = :sending',
+          // A claim left SENDING by a step that died is taken over, a HELD one is sent now; SENT or SUPPRESSED is final.
+          ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:sending, :held)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sending': 'SENDING' },
+          ExpressionAttributeValues: { ':sending': 'SENDING', ':held': 'HELD' },
         }),
       );
       return 'claimed';
@@ -79,6 +85,25 @@ export class DynamoNotificationLog {
         ExpressionAttributeValues: { ':suppressed': 'SUPPRESSED', ':at': toUtc(at), ':reason': reason },
       }),
     );
+  }
+
+  /** Records an SMS held for the person's quiet hours; a later claim takes it over and sends it. */
+  async hold(record: Omit<NotificationRecord, 'status' | 'sentAt' | 'messageId'>, heldUntil: string): Promise<'held' | 'already-sent'> {
+    try {
+      await this.ctx.doc.send(
+        new PutCommand({
+          TableName: this.ctx.tableName,
+          Item: { ...key.notification(record.requestId, record.dedupeKey), entity: 'Notification', ...record, claimedAt: toUtc(record.claimedAt), status: 'HELD', heldUntil: toUtc(heldUntil) },
+          ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:sending, :held)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sending': 'SENDING', ':held': 'HELD' },
+        }),
+      );
+      return 'held';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'already-sent';
+      throw error;
+    }
   }
 
   /** Every notification of a request, in the order they were claimed. */

@@ -10,6 +10,7 @@ import { batchPutAll, type TableContext } from './document-client';
 import {
   customerItem,
   neighbourItem,
+  personItems,
   postcodeRangeItems,
   productItem,
   stockItem,
@@ -37,7 +38,7 @@ export interface LoadProgress {
 export function dataSetItems(data: DataSet): Item[] {
   const items = [
     ...data.territories.flatMap((t) => [territoryItem(t), ...postcodeRangeItems(t)]),
-    ...data.tandems.map(tandemItem),
+    ...data.tandems.flatMap((t) => [tandemItem(t), ...personItems(t)]),
     ...data.customers.map(customerItem),
     ...data.stores.map(storeItem),
     ...data.neighbours.map(neighbourItem),
@@ -59,8 +60,21 @@ function checkReferences(data: DataSet): void {
   for (const t of data.territories) {
     if (!stores.has(t.homeStoreId)) fail(`territory ${t.territoryId}`, 'homeStoreId', `store ${t.homeStoreId} is not in the data set`);
   }
+  const placed = new Map<string, string>();
   for (const t of data.tandems) {
     if (!territories.has(t.territoryId)) fail(`tandem ${t.territoryId}`, 'territoryId', 'territory is not in the data set');
+    for (const [role, person] of [['fieldManager', t.fieldManager], ['insideManager', t.insideManager]] as const) {
+      const other = placed.get(person.personId);
+      if (other !== undefined) fail(`tandem ${t.territoryId}`, `${role}.personId`, `${person.personId} is already in the tandem of ${other}`);
+      placed.set(person.personId, t.territoryId);
+    }
+  }
+  for (const t of data.tandems) {
+    for (const [role, person] of [['fieldManager', t.fieldManager], ['insideManager', t.insideManager]] as const) {
+      for (const [i, absence] of (person.absences ?? []).entries()) {
+        if (!placed.has(absence.deputyId)) fail(`tandem ${t.territoryId}`, `${role}.absences.${i}.deputyId`, `${absence.deputyId} is not in any tandem`);
+      }
+    }
   }
   for (const c of data.customers) {
     if (!territories.has(c.territoryId)) fail(`customer ${c.customerId}`, 'territoryId', `territory ${c.territoryId} is not in the data set`);

@@ -31,9 +31,9 @@ import { ValidationError } from '../domain/errors';
 
 /**
  * Version of the item layout. Bump it when items gain or change attributes
- * (v2: stock items carry `free`), so that kept local data is re-seeded.
+ * (v2: stock items carry `free`; v3: person items of the directory), so that kept local data is re-seeded.
  */
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
 
 export const INDEX = { byParent: 'gsi1', byCustomer: 'gsi2', byStatus: 'gsi3' } as const;
 
@@ -49,6 +49,10 @@ export type Item = Record<string, unknown> & { pk: string; sk: string; entity: s
 export const key = {
   territory: (territoryId: string) => ({ pk: `TERRITORY#${territoryId}`, sk: 'TERRITORY' }),
   tandem: (territoryId: string) => ({ pk: `TERRITORY#${territoryId}`, sk: 'TANDEM' }),
+  /** Which tandem a person belongs to: a person is in one tandem at most, and deputies are found by id. */
+  person: (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'PERSON' }),
+  /** The SNS resources provisioned for a tandem (functions/notifications/provisioning). */
+  provisioning: (territoryId: string) => ({ pk: `TERRITORY#${territoryId}`, sk: 'PROVISIONING' }),
   /** Ranges are grouped by two-digit region so a lookup reads one small partition. */
   postcodeRegion: (postcode: string) => `POSTREGION#${postcode.slice(0, 2)}`,
   postcodeRange: (from: string) => ({ pk: key.postcodeRegion(from), sk: `RANGE#${from}` }),
@@ -111,6 +115,20 @@ export function tandemItem(input: Tandem): Item {
     ]);
   }
   return { ...key.tandem(t.territoryId), entity: 'Tandem', ...t };
+}
+
+/** A person's place in the directory; the person's details live in their tandem item. */
+export interface PersonPlacement {
+  readonly personId: string;
+  readonly territoryId: string;
+  readonly role: 'field' | 'inside';
+}
+
+export function personItems(tandem: Tandem): Item[] {
+  return [
+    { ...key.person(tandem.fieldManager.personId), entity: 'Person', personId: tandem.fieldManager.personId, territoryId: tandem.territoryId, role: 'field' },
+    { ...key.person(tandem.insideManager.personId), entity: 'Person', personId: tandem.insideManager.personId, territoryId: tandem.territoryId, role: 'inside' },
+  ];
 }
 
 export function customerItem(input: Customer): Item {

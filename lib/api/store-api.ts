@@ -84,6 +84,15 @@ export class StoreApi extends Construct {
   }
 
   /**
+   * An administration route (the tandem directory): IAM-signed like the store
+   * routes, and meant for the company's admin role — the IAM policy of the
+   * store systems' role names the store routes only (docs/notifications.md).
+   */
+  addAdminRoute(resource: IResource, httpMethod: string, integration: Integration, options: MethodOptions = {}): Method {
+    return this.addIamRoute(resource, httpMethod, integration, options);
+  }
+
+  /**
    * A route for people, not store systems: the single-use, 128-bit reference in
    * its path is the credential (a capability URL, as in a password-reset link),
    * so it needs no IAM signature a phone could not make. The handler validates

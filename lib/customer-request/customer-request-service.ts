@@ -78,7 +78,7 @@ export class CustomerRequestService extends Construct {
       fn(fnId, { file, description, table: access, caller: 'the CustomerRequest state machine', ...extra }).fn;
     const messaging = {
       messages: true,
-      environment: { EMAIL_TOPIC_ARN: topics.tandemEmail.topicArn, DECISION_LINK_BASE: publicApiUrl, SMS_MAX_PRICE_USD: settings.smsMaxPriceUsd },
+      environment: { TANDEM_TOPIC_ARN_PREFIX: topics.tandemTopicArnPrefix, DECISION_LINK_BASE: publicApiUrl, SMS_MAX_PRICE_USD: settings.smsMaxPriceUsd },
     };
     const steps: CustomerRequestSteps = {
       routeRequest: step('RouteRequest', 'route-request.ts', 'RouteRequest: find the territory and tandem of the customer; prospects by postcode', {
@@ -99,7 +99,7 @@ export class CustomerRequestService extends Construct {
       }, { environment: { SLA_MINUTES: String(settings.slaMinutes), WARNING_FRACTION: String(settings.warningFraction) } }),
       offerDecision: step('OfferDecision', 'offer-decision.ts', 'AwaitInsideDecision / RemindInsideManager / HandOverToFieldManager: offer the decision task', {
         actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        partitions: ['REQUEST#', 'DECISIONREF#', 'CUSTOMER#', 'TERRITORY#', 'PRODUCT#', 'STORE#'],
+        partitions: ['REQUEST#', 'DECISIONREF#', 'CUSTOMER#', 'TERRITORY#', 'PRODUCT#', 'STORE#', 'PERSON#'],
       }, messaging),
       expireDecision: step('ExpireDecision', 'expire-decision.ts', 'ExpireDecision: close the last decision reference, or take its late answer', {
         actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
@@ -115,7 +115,7 @@ export class CustomerRequestService extends Construct {
       }),
       notifyTandem: step('NotifyTandem', 'notify-tandem.ts', 'NotifyTandem: tell both partners the outcome', {
         actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        partitions: ['REQUEST#', 'CUSTOMER#', 'TERRITORY#', 'PRODUCT#', 'STORE#'],
+        partitions: ['REQUEST#', 'CUSTOMER#', 'TERRITORY#', 'PRODUCT#', 'STORE#', 'PERSON#'],
       }, messaging),
       releaseLapsedHolds: step('ReleaseLapsedHolds', 'release-lapsed-holds.ts', 'ReleaseLapsedHolds: return held stock after needed-by plus grace', {
         actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
@@ -188,7 +188,7 @@ export class CustomerRequestService extends Construct {
       // Stock and catalogue, and for arrivals: the waiting requests, their escalation and tandem.
       table: {
         actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:PutItem'],
-        partitions: ['STORE#', 'PRODUCT#', 'REQUEST#', 'DECISIONREF#', 'CUSTOMER#', 'TERRITORY#'],
+        partitions: ['STORE#', 'PRODUCT#', 'REQUEST#', 'DECISIONREF#', 'CUSTOMER#', 'TERRITORY#', 'PERSON#'],
       },
       ...messaging,
     });
@@ -196,7 +196,8 @@ export class CustomerRequestService extends Construct {
     api.addIamRoute(store.addResource('stock'), 'POST', new LambdaIntegration(stockFeed.fn), { requestParameters: { 'method.request.path.storeId': true } });
 
     // Decision links, for people: the page (never decides) and the answer.
-    const decisionPartitions = ['DECISIONREF#', 'REQUEST#', 'CUSTOMER#', 'TERRITORY#', 'PRODUCT#', 'STORE#'];
+    // PERSON#: a deputy holding the task is found in the directory by id.
+    const decisionPartitions = ['DECISIONREF#', 'REQUEST#', 'CUSTOMER#', 'TERRITORY#', 'PRODUCT#', 'STORE#', 'PERSON#'];
     const task = api.api.root.addResource('tasks').addResource('{ref}');
     const getTask = route('GetTask', {
       file: 'get-task.ts',

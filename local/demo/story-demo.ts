@@ -19,7 +19,7 @@ import type { LocalCloud } from '../runtime/local-cloud';
 import { signedFetch } from '../runtime/http/signed-fetch';
 import { key } from '../../functions/repository/table-layout';
 import type { Tandem } from '../../functions/domain/model';
-import { subscribeTandemEmails } from './tandem-email-subscriptions';
+import { awaitTandemsProvisioned } from './tandem-provisioning';
 
 /** The story's cast and places (functions/seed/generate.ts). */
 const STORY = {
@@ -39,7 +39,7 @@ const SCENARIO_TIMEOUT_MS = 60_000;
 interface RequestView {
   request: { requestId: string; status: string; storeId?: string; reason?: string };
   reservations: { hold: string; storeId: string; lines: { sku: string; quantity: number }[]; expiresAt: string }[];
-  notifications: { kind: string; personId: string; channel: string; sentAt?: string }[];
+  notifications: { kind: string; personId: string; channel: string; status: string; sentAt?: string; heldUntil?: string }[];
   timeline: { step: string; at: string; detail: Record<string, unknown> }[];
 }
 
@@ -53,7 +53,8 @@ export async function replayStory(cloud: LocalCloud, print: (line: string) => vo
   if (!api) throw new Error('the stack has no REST API');
   const base = `${cloud.apiEndpoint}/${api.stageName}`;
   const tandem = await storyTandem(cloud);
-  subscribeTandemEmails(cloud, tandem);
+  // The partners' email subscriptions come from the directory's provisioning (the stream of the seeded tandems).
+  await awaitTandemsProvisioned(cloud, [tandem.territoryId]);
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
   const client = storeClient(base);
   const outcomes: StoryOutcome[] = [];
@@ -76,7 +77,7 @@ export async function replayStory(cloud: LocalCloud, print: (line: string) => vo
   print(`POST /requests ${geese} → ${submitted.status} ${JSON.stringify(submitted.body)}`);
   const first = await until(client, geese, (v) => v.request.status === 'RESERVED' && hasStep(v, 'NotifyTandem'));
   printOutcome(first, print);
-  printMessages(cloud.sns.outbox().slice(outboxBefore), tandem, print);
+  printMessages(cloud.sns.outbox().slice(outboxBefore), tandem, print, first);
   outcomes.push({ requestId: geese, status: first.request.status });
 
   // ------------------------------------------------------------ 2: escalation
@@ -115,7 +116,7 @@ export async function replayStory(cloud: LocalCloud, print: (line: string) => vo
   print(`The same link again → ${reused.status} (${((await reused.json()) as { message?: string }).message ?? ''})`);
   const sourced = await until(client, thighs, (v) => v.request.status === 'SOURCED' && hasStep(v, 'NotifyTandem'));
   printOutcome(sourced, print);
-  printMessages(cloud.sns.outbox().slice(escalationBefore), tandem, print);
+  printMessages(cloud.sns.outbox().slice(escalationBefore), tandem, print, sourced);
   outcomes.push({ requestId: thighs, status: sourced.request.status });
   print(`\nFollow them: GET ${base}/requests/${geese} and …/${thighs} (SigV4-signed, as the store systems call it).`);
   return outcomes;
@@ -167,13 +168,17 @@ function summarise(detail: Record<string, unknown>): string {
   return text.length > 110 ? `${text.slice(0, 107)}…` : text;
 }
 
-function printMessages(records: readonly OutboxRecord[], tandem: Tandem, print: (line: string) => void): void {
+function printMessages(records: readonly OutboxRecord[], tandem: Tandem, print: (line: string) => void, view: RequestView): void {
   const people = [tandem.insideManager, tandem.fieldManager];
-  const who = (endpoint: string) => people.find((p) => p.mobile === endpoint || p.email === endpoint)?.name ?? endpoint;
+  const who = (endpoint: string) => people.find((p) => p.mobile === endpoint || p.email === endpoint || p.personId === endpoint)?.name ?? endpoint;
   print('Outbox (what the partners received):');
   for (const record of records.filter((r) => r.channel === 'sms' || r.messageAttributes.kind !== undefined)) {
     if (record.channel === 'sms') print(`  SMS   → ${who(record.endpoint)}: ${record.body}`);
     else print(`  email → ${who(record.endpoint)} <${record.endpoint}>: "${record.subject ?? ''}"`);
+  }
+  // At night an informational SMS waits for the end of the recipient's quiet hours; the workflow sends it then.
+  for (const held of view.notifications.filter((n) => n.status === 'HELD')) {
+    print(`  SMS   ⏸ ${who(held.personId)}: ${held.kind}, held for the quiet hours until ${held.heldUntil ?? '?'}`);
   }
 }
 

@@ -69,7 +69,10 @@ const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
 const stateMachineId = onlyId('AWS::StepFunctions::StateMachine', 'CustomerRequestsWorkflow');
 const stateMachine = resources('AWS::StepFunctions::StateMachine')[stateMachineId]!;
 const opsAlertsId = onlyId('AWS::SNS::Topic', 'NotificationsOpsAlerts');
-const tandemEmailId = onlyId('AWS::SNS::Topic', 'NotificationsTandemEmail');
+/** The tandem email topics are created at run time (functions/notifications); IAM names their common prefix. */
+const tandemTopicPrefix = (suffix: string): Json => ({
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:Tandem360-dev-tandem-${suffix}`]],
+});
 const restApiId = onlyId('AWS::ApiGateway::RestApi', 'StoreApi');
 
 /** `CustomerRequests<name>Function…`, e.g. `functionId('SubmitRequest')`. */
@@ -226,7 +229,8 @@ describe('CustomerRequest state machine', () => {
 
   test('runs from RouteRequest through a task state for every step, the three decision phases and the failure path', () => {
     expect(asl.StartAt).toBe('RouteRequest');
-    const expected = [...STEP_FUNCTIONS.filter((f) => f !== 'OfferDecision'), ...CALLBACKS, ...FAILURE_PATH];
+    // SendHeldSms runs NotifyTandem's function again after quiet hours, for the SMS it held.
+    const expected = [...STEP_FUNCTIONS.filter((f) => f !== 'OfferDecision'), 'SendHeldSms', ...CALLBACKS, ...FAILURE_PATH];
     expect(tasks.map(([name]) => name).sort()).toEqual(expected.sort());
   });
 
@@ -468,9 +472,9 @@ describe('least privilege', () => {
         if (s.Effect !== 'Allow' || s.NotAction !== undefined || !same(actionsOf(s), ['sns:Publish'])) problems.push(`${name}: statement form ${show(s)}`);
         if (asList(s.Resource).includes('*')) problems.push(`${name}: sns:Publish on "*"`);
       }
-      // Email: the tandem email topic only (not the ops alerts).
+      // Email: the tandem topics only (not the ops alerts).
       const topics = publish.filter((s) => s.Resource !== undefined).flatMap((s) => asList(s.Resource));
-      if (!same(topics, [{ Ref: tandemEmailId }])) problems.push(`${name}: publishes to ${show(topics)}`);
+      if (!same(topics, [tandemTopicPrefix('*')])) problems.push(`${name}: publishes to ${show(topics)}`);
       // SMS: every resource that is not an SNS ARN — phone numbers.
       const sms = publish.filter((s) => s.NotResource !== undefined).map((s) => s.NotResource);
       if (!same(sms, [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] }])) problems.push(`${name}: SMS statement NotResource ${show(sms)}`);
@@ -480,9 +484,9 @@ describe('least privilege', () => {
 });
 
 describe('notification topics', () => {
-  test('both SNS topics are encrypted and refuse publishing without TLS', () => {
+  test('the one stack topic (ops alerts) is encrypted and refuses publishing without TLS; tandem topics are not stack resources', () => {
     const topics = resources('AWS::SNS::Topic');
-    expect(Object.keys(topics).sort()).toEqual([opsAlertsId, tandemEmailId].sort());
+    expect(Object.keys(topics)).toEqual([opsAlertsId]);
     const topicPolicies = Object.values(resources('AWS::SNS::TopicPolicy'));
     const problems: string[] = [];
     for (const [id, topic] of Object.entries(topics)) {
@@ -513,7 +517,7 @@ describe('workflow step settings', () => {
     expect(environmentOf('ReserveDecidedStock')).toMatchObject({ RESERVATION_GRACE_HOURS: '4', CANDIDATE_STORES: String(settings.candidateStores) });
 
     const offer = environmentOf('OfferDecision');
-    expect(offer.EMAIL_TOPIC_ARN).toEqual({ Ref: tandemEmailId });
+    expect(offer.TANDEM_TOPIC_ARN_PREFIX).toEqual(tandemTopicPrefix(''));
     const link = offer.DECISION_LINK_BASE;
     const parts = isObject(link) ? link['Fn::Join'] : undefined;
     expect(Array.isArray(parts) && parts[0] === '' && Array.isArray(parts[1])).toBe(true);

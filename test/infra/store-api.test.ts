@@ -4,9 +4,10 @@ import { buildApp } from '../../lib/app';
 const template = Template.fromStack(buildApp({ context: { stage: 'dev' } }).stack);
 
 describe('StoreApi', () => {
-  test('every store-system method requires IAM; only the decision link routes are open, their reference being the credential; all validate', () => {
+  test('every store-system and admin method requires IAM; only the decision link routes are open, their reference being the credential; all validate', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as { Properties: Record<string, unknown> }[];
-    expect(methods.length).toBe(5);
+    // requests (POST, GET), stock feed, decision link (GET, POST), tandem directory (PUT, GET, POST provisioning)
+    expect(methods.length).toBe(8);
     const open = methods.filter((m) => m.Properties.AuthorizationType !== 'AWS_IAM');
     expect(open.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'POST']);
     for (const method of open) expect(method.Properties).toMatchObject({ AuthorizationType: 'NONE', RequestParameters: { 'method.request.path.ref': true } });
@@ -51,14 +52,14 @@ describe('CustomerRequestService', () => {
     });
   });
 
-  test('the stock feed may only touch stock, catalogue and, to announce arrivals, the waiting requests and their tandem', () => {
+  test('the stock feed may only touch stock, catalogue and, to announce arrivals, the waiting requests, their tandem and a deputy holding the decision', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) => id.startsWith('CustomerRequestsStockFeed'));
     const statements = policies.flatMap(([, p]) => (p.Properties as { PolicyDocument: { Statement: Record<string, unknown>[] } }).PolicyDocument.Statement);
     expect(statements.filter((s) => JSON.stringify(s.Action).includes('dynamodb:'))).toEqual([
       expect.objectContaining({
         Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DataTable/), 'Arn'] },
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STORE#*', 'PRODUCT#*', 'REQUEST#*', 'DECISIONREF#*', 'CUSTOMER#*', 'TERRITORY#*'] } },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STORE#*', 'PRODUCT#*', 'REQUEST#*', 'DECISIONREF#*', 'CUSTOMER#*', 'TERRITORY#*', 'PERSON#*'] } },
       }),
     ]);
   });

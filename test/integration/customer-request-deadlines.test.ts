@@ -35,7 +35,7 @@ describe('decision deadlines (time at 1/100)', () => {
   });
 
   test('no answer: reminder to the inside manager, hand-over to the field manager, then UNFULFILLED and both told; stale links get 410', async () => {
-    const customer = customerOfOwnTerritory(world, 20);
+    const customer = await customerOfOwnTerritory(world, 20);
     const { insideManager, fieldManager } = tandemOf(world, customer.territoryId);
     const product = testProduct(world, 20);
     // Needed in a little over two hours: the inside manager gets 10 minutes (pickup margin), the partner 30.
@@ -86,7 +86,7 @@ describe('reservation lapse (time at 1/1000)', () => {
   });
 
   test('a reservation lapses at needed-by plus the grace period: recorded, and the stock is free again', async () => {
-    const customer = customerOfOwnTerritory(world, 21);
+    const customer = await customerOfOwnTerritory(world, 21);
     const product = testProduct(world, 21);
     await setStock(world, [{ storeId: customer.homeStoreId, sku: product.sku, available: 7 }]);
     // Needed in 2 hours; held 4 hours more: the lapse comes after 6 hours, 21.6 s at this scale.

@@ -41,7 +41,7 @@ afterAll(async () => {
 const opsAlerts = () => world.product.cloud.sns.outbox({ channel: 'email', endpoint: OPS_EMAIL }).filter((r) => r.subject?.includes('failed'));
 
 test('a DynamoDB outage while reserving is retried: the request is RESERVED once, with one set of notifications', async () => {
-  const customer = customerOfOwnTerritory(world, 30);
+  const customer = await customerOfOwnTerritory(world, 30);
   const product = testProduct(world, 30);
   await setStock(world, [{ storeId: customer.homeStoreId, sku: product.sku, available: 9 }]);
   // Four failed transactions outlast the SDK's own three attempts, so the workflow's retry has to step in.
@@ -61,7 +61,7 @@ test('a DynamoDB outage while reserving is retried: the request is RESERVED once
 });
 
 test('a DynamoDB outage that outlasts every retry ends FAILED with the reason recorded, and ops are alerted', async () => {
-  const customer = customerOfOwnTerritory(world, 31);
+  const customer = await customerOfOwnTerritory(world, 31);
   const product = testProduct(world, 31);
   await setStock(world, [{ storeId: customer.homeStoreId, sku: product.sku, available: 9 }]);
   faulty.inject({ operation: 'TransactWriteItems', bodyIncludes: ['fl-down-1', 'RESERVATION#initial'], times: Number.POSITIVE_INFINITY });
@@ -77,7 +77,7 @@ test('a DynamoDB outage that outlasts every retry ends FAILED with the reason re
 });
 
 test('a territory without a complete tandem is recorded as FAILED with TandemIncompleteError, and ops are alerted', async () => {
-  const customer = customerOfOwnTerritory(world, 32);
+  const customer = await customerOfOwnTerritory(world, 32);
   const tandem = tandemOf(world, customer.territoryId);
   // The inside manager left and nobody was named yet: the tandem record has only a field manager.
   const halfTandem = tandemItem(tandem);

@@ -22,7 +22,7 @@ import {
   setStock,
   startWorld,
   submit,
-  subscribeTandemEmails,
+  awaitEmailProvisioned,
   tandemOf,
   testProduct,
   type World,
@@ -33,7 +33,7 @@ let world: World;
 
 beforeAll(async () => {
   world = await startWorld({ timeScale: 0.01 });
-  subscribeTandemEmails(world, tandemOf(world, 'T159'));
+  await awaitEmailProvisioned(world, tandemOf(world, 'T159'));
 });
 
 afterAll(async () => {
@@ -82,7 +82,7 @@ describe('story case 1: ten geese for tomorrow', () => {
 
 describe('escalation', () => {
   test('partial stock: the part is held, the rest escalated; stock arriving elsewhere is announced to the decider, who sources it there', async () => {
-    const customer = customerOfOwnTerritory(0);
+    const customer = await customerOfOwnTerritory(0);
     const tandem = tandemOf(world, customer.territoryId);
     const product = sku(0);
     const elsewhere = farFrom(customer.homeStoreId);
@@ -124,7 +124,7 @@ describe('escalation', () => {
   });
 
   test('no stock anywhere: the inside manager declines through the link; UNFULFILLED with the reason, both told', async () => {
-    const customer = customerOfOwnTerritory(1);
+    const customer = await customerOfOwnTerritory(1);
     const tandem = tandemOf(world, customer.territoryId);
     const product = sku(1);
     expect((await submit(world, { requestId: 'wf-none-1', customerId: customer.customerId, lines: [line(product, 3)], neededBy: hoursFromNow(30), fulfilment: 'delivery' })).status).toBe(202);
@@ -150,7 +150,7 @@ describe('escalation', () => {
   });
 
   test('an alternative product offered through the link is held at a candidate store: SOURCED', async () => {
-    const customer = customerOfOwnTerritory(2);
+    const customer = await customerOfOwnTerritory(2);
     const tandem = tandemOf(world, customer.territoryId);
     const [wanted, alternative] = [sku(2), sku(3)];
     const nearby = nearestOf(customer.homeStoreId, 0);
@@ -180,7 +180,7 @@ describe('routing', () => {
 
 describe('submissions are idempotent', () => {
   test('a repeated submission, sequential or 50 at once, starts one execution, holds once and notifies once; a different body under the same id is a 409', async () => {
-    const customer = customerOfOwnTerritory(3);
+    const customer = await customerOfOwnTerritory(3);
     const product = testProduct(world, 5);
     await setStock(world, [{ storeId: customer.homeStoreId, sku: product.sku, available: 30 }]);
     const body = { requestId: 'wf-dup-1', customerId: customer.customerId, lines: [product.line(6)], neededBy: hoursFromNow(40), fulfilment: 'pickup' };
@@ -210,7 +210,7 @@ describe('submissions are idempotent', () => {
 
 describe('stock under contention', () => {
   test('50 concurrent requests competing for 10 units reserve exactly 10; the others are escalated, none is lost', async () => {
-    const customer = customerOfOwnTerritory(4);
+    const customer = await customerOfOwnTerritory(4);
     const product = testProduct(world, 6);
     await setStock(world, [{ storeId: customer.homeStoreId, sku: product.sku, available: 10 }]);
     const ids = Array.from({ length: 50 }, (_, i) => `wf-race-${i}`);
@@ -256,7 +256,7 @@ describe('bad input', () => {
 
 describe('decision links people open on a phone', () => {
   test('opening the link shows what is asked and never decides; the page form answers; afterwards the page says the link is used', async () => {
-    const customer = customerOfOwnTerritory(5);
+    const customer = await customerOfOwnTerritory(5);
     const tandem = tandemOf(world, customer.territoryId);
     const product = testProduct(world, 7);
     const source = farFrom(customer.homeStoreId);
@@ -294,7 +294,7 @@ describe('decision links people open on a phone', () => {
   });
 
   test('an opted-out number is never messaged: its SMS is recorded as suppressed, the email still goes', async () => {
-    const customer = customerOfOwnTerritory(6);
+    const customer = await customerOfOwnTerritory(6);
     const { insideManager, fieldManager } = tandemOf(world, customer.territoryId);
     world.product.cloud.sns.optOut(fieldManager.mobile);
     const product = testProduct(world, 8);

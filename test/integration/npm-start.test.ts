@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { CreateTopicCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, paginateListTopics, SNSClient } from '@aws-sdk/client-sns';
 import { PROJECT_ROOT } from '../../lib/app';
 import { LOCAL_AWS } from '../../local/runtime/contracts';
 import { awsCli } from '../support/aws-cli';
@@ -57,7 +57,8 @@ test('npm start comes up, serves the endpoints it prints, and stops cleanly on S
     expect(output).toMatch(/territories\s+400 over 400 postcode ranges; 99,000 postcodes 01000–99999, 0 gaps, 0 overlaps/);
     // The story replays: the geese are reserved nearby, the chicken thighs sourced through the decision link.
     expect(output).toMatch(/Replaying the story .*: demo-\d+-geese RESERVED, demo-\d+-thighs SOURCED/);
-    expect(output).toMatch(/SMS {3}→ .*: Reserviert: 10 Stk Gans/);
+    // By day the SMS goes at once; in the quiet hours (20:00–07:00 Berlin) it is shown as held.
+    expect(output).toMatch(/SMS {3}→ .*: Reserviert: 10 Stk Gans|SMS {3}⏸ .*: reserved, held for the quiet hours until/);
     expect(output).toMatch(/The same link again → 410/);
 
     const awsEndpoint = exported(output, 'AWS_ENDPOINT_URL_SFN');
@@ -71,7 +72,14 @@ test('npm start comes up, serves the endpoints it prints, and stops cleanly on S
     expect(Array.isArray(machines.stateMachines)).toBe(true);
     const sns = new SNSClient({ ...config, endpoint: awsEndpoint });
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'npm-start-check' }));
-    expect((await sns.send(new ListTopicsCommand({}))).Topics).toContainEqual({ TopicArn });
+    const topics: string[] = [];
+    for await (const page of paginateListTopics({ client: sns }, {})) topics.push(...(page.Topics ?? []).map((t) => t.TopicArn ?? ''));
+    expect(topics).toContain(TopicArn);
+    // Provisioning made one topic per seeded tandem, and printed the count against the quotas.
+    expect(topics.filter((t) => /:Tandem360-dev-tandem-T\d{3}$/.test(t))).toHaveLength(400);
+    expect(output).toMatch(/topics \(per account\) +400 +of 100,000 +ok/);
+    expect(output).toMatch(/filter policies, most on one topic +2 +of 200 +ok/);
+    expect(output).toMatch(/outbox \(SMS, email\) +http:\/\/127\.0\.0\.1:\d+\/_local\/outbox/);
 
     const cli = await awsCli(awsEndpoint, ['sns', 'list-topics']);
     expect(cli.code).toBe(0);

@@ -11,7 +11,7 @@ import { loadDataSet } from '../../functions/repository/seed-loader';
 import { stockItem } from '../../functions/repository/table-layout';
 import { generateSeed, type SeedData } from '../../functions/seed/generate';
 import type { OutboxRecord } from '../../local/runtime/contracts';
-import { subscribeTandemEmails as subscribeEmailsOf } from '../../local/demo/tandem-email-subscriptions';
+import { awaitTandemsProvisioned } from '../../local/demo/tandem-provisioning';
 import { startProductCloud, type ProductCloud } from './product-cloud';
 import { signedFetch } from './signed-fetch';
 import { eventually } from './eventually';
@@ -20,13 +20,12 @@ export interface World {
   readonly product: ProductCloud;
   readonly ctx: TableContext;
   readonly seed: SeedData;
-  readonly emailTopicArn: string;
   readonly opsTopicArn: string;
   stop(): Promise<void>;
 }
 
 export async function startWorld(options: { timeScale: number; dynamoDbEndpoint?: string }): Promise<World> {
-  const seed = generateSeed();
+  const seed = awayFromQuietHours(generateSeed());
   const product = await startProductCloud(options);
   const ctx = product.cloud.tableContext('Data');
   await loadDataSet(ctx, { ...seed, stock: [] });
@@ -35,7 +34,25 @@ export async function startWorld(options: { timeScale: number; dynamoDbEndpoint?
     if (!topic) throw new Error(`no topic ${prefix}`);
     return topic.arn;
   };
-  return { product, ctx, seed, emailTopicArn: topicArn('NotificationsTandemEmail'), opsTopicArn: topicArn('NotificationsOpsAlerts'), stop: () => product.stop() };
+  return { product, ctx, seed, opsTopicArn: topicArn('NotificationsOpsAlerts'), stop: () => product.stop() };
+}
+
+/**
+ * The seed's people have the default quiet hours (20:00–07:00 Berlin), so an
+ * informational SMS would be held when the suite runs at night. The tests'
+ * tandems get quiet hours that start eight hours from now instead: the
+ * outcome of a test no longer depends on the time of day it runs at. Quiet
+ * hours themselves are tested with windows set around the present
+ * (tandem-notifications.test.ts).
+ */
+function awayFromQuietHours(seed: SeedData): SeedData {
+  const clock = (hours: number) =>
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(Date.now() + hours * 3_600_000));
+  const quietHours = { from: clock(8), to: clock(9), timeZone: 'Europe/Berlin' };
+  return {
+    ...seed,
+    tandems: seed.tandems.map((t) => ({ ...t, fieldManager: { ...t.fieldManager, quietHours }, insideManager: { ...t.insideManager, quietHours } })),
+  };
 }
 
 /** Sets free stock (nothing reserved) of SKUs at stores; counted a day ago. */
@@ -44,9 +61,9 @@ export async function setStock(world: World, levels: readonly { storeId: string;
   await batchPutAll(world.ctx, levels.map((l) => stockItem({ ...l, reserved: 0, countedAt })));
 }
 
-/** Each partner's email reaches them through a filtered subscription (the provisioning issue 5 builds per tandem). */
-export function subscribeTandemEmails(world: World, tandem: Tandem): void {
-  subscribeEmailsOf(world.product.cloud, tandem);
+/** Each partner's email reaches them through their tandem topic's filtered subscription, which the seeded directory's stream provisions. */
+export async function awaitEmailProvisioned(world: World, tandem: Tandem): Promise<void> {
+  await awaitTandemsProvisioned(world.product.cloud, [tandem.territoryId]);
 }
 
 export function tandemOf(world: World, territoryId: string): Tandem {
@@ -139,12 +156,12 @@ export const hoursFromNow = (hours: number): string => new Date(Date.now() + hou
  * and the outbox, so each takes a range of n no other file takes (workflow 0–19,
  * deadlines 20–29, failures 30–39), and its tandem's email is subscribed.
  */
-export function customerOfOwnTerritory(world: World, n: number) {
+export async function customerOfOwnTerritory(world: World, n: number) {
   const seen = new Set(['T159']);
   const distinct = world.seed.customers.filter((c) => !seen.has(c.territoryId) && seen.add(c.territoryId));
   const customer = distinct[n];
   if (!customer) throw new Error(`no customer ${n}`);
-  subscribeTandemEmails(world, tandemOf(world, customer.territoryId));
+  await awaitEmailProvisioned(world, tandemOf(world, customer.territoryId));
   return customer;
 }
 

@@ -6,6 +6,7 @@
 import { NotFoundError } from '../../domain/errors';
 import type { TableContext } from '../../repository/document-client';
 import { DynamoEscalationRepository, whyGone } from '../../repository/escalation-repository';
+import { DynamoTandemDirectory } from '../../repository/tandem-directory';
 import { renderDecisionPage } from '../domain/decision-page';
 import { loadRequestFacts, messageLines } from './request-facts';
 
@@ -23,7 +24,10 @@ export async function decisionPage(ctx: TableContext, ref: string, now: Date, no
     throw error;
   }
   const { request, customer, tandem } = facts;
-  const holder = [tandem.insideManager, tandem.fieldManager].find((p) => p.personId === current.holderId);
+  // One of the tandem, or the deputy the task was offered to.
+  const holder =
+    [tandem.insideManager, tandem.fieldManager].find((p) => p.personId === current.holderId) ??
+    (await new DynamoTandemDirectory(ctx).people([current.holderId]))[0]?.person;
   const gone = whyGone(current, now.toISOString());
   const body = renderDecisionPage({
     ref,

@@ -20,7 +20,7 @@ export function tableContext(): TableContext {
 }
 
 export function tandemNotifier(): TandemNotifier {
-  notifier ??= new TandemNotifier(tableContext(), new SNSClient({}), requiredEnv('EMAIL_TOPIC_ARN'), () => new Date(), process.env.SMS_MAX_PRICE_USD ?? '0.50');
+  notifier ??= new TandemNotifier(tableContext(), new SNSClient({}), requiredEnv('TANDEM_TOPIC_ARN_PREFIX'), () => new Date(), process.env.SMS_MAX_PRICE_USD ?? '0.50');
   return notifier;
 }
 

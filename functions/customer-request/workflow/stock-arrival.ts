@@ -40,8 +40,9 @@ export async function announceArrivals(
     if (escalation?.status !== 'OPEN') continue;
     const ref = await escalations.getRef(escalation.ref);
     const facts = await notifier.facts(requestId, arrived.map((a) => a.sku));
-    const holder = escalation.role === 'inside' ? facts.tandem.insideManager : facts.tandem.fieldManager;
-    const recipient = { person: holder, role: escalation.role };
+    // The person the link was sent to: one of the tandem, or a deputy.
+    const recipient = await notifier.holder(facts.tandem, ref?.holderId ?? escalation.holderId, escalation.role);
+    const holder = recipient.person;
     await notifier.send(
       requestId,
       'stockArrived',
