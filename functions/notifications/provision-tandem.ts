@@ -32,19 +32,30 @@ export interface ProvisionSummary {
   readonly failed: readonly string[];
 }
 
-/** Each territory once, in turn: SNS control-plane calls are rate-limited per account, so a batch does not fan out. */
+/**
+ * Tandems provisioned at the same time. SNS control-plane calls are rate-limited per
+ * account (Subscribe, CreateTopic: tens per second), so a batch of 100 does not fan out
+ * all at once; 8 keep a bulk run of 400 tandems to seconds.
+ */
+export const PROVISIONING_CONCURRENCY = 8;
+
+/** Each territory once, a few at a time; a failure is recorded per territory and does not stop the others. */
 export async function provisionTerritories(territoryIds: readonly string[], target = provisionerFor()): Promise<ProvisionSummary> {
   const summary = { provisioned: [] as string[], unchanged: [] as string[], failed: [] as string[] };
-  for (const territoryId of new Set(territoryIds)) {
-    try {
-      const record = await target.provision(territoryId);
-      (record.changes.length > 0 ? summary.provisioned : summary.unchanged).push(territoryId);
-      if (record.changes.length > 0) logger.info('tandem provisioned', { territoryId, changes: record.changes });
-    } catch (error) {
-      logger.error('tandem provisioning failed', { territoryId, error: error as Error });
-      summary.failed.push(territoryId);
+  const queue = [...new Set(territoryIds)];
+  const worker = async (): Promise<void> => {
+    for (let territoryId = queue.shift(); territoryId !== undefined; territoryId = queue.shift()) {
+      try {
+        const record = await target.provision(territoryId);
+        (record.changes.length > 0 ? summary.provisioned : summary.unchanged).push(territoryId);
+        if (record.changes.length > 0) logger.info('tandem provisioned', { territoryId, changes: record.changes });
+      } catch (error) {
+        logger.error('tandem provisioning failed', { territoryId, error: error as Error });
+        summary.failed.push(territoryId);
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(PROVISIONING_CONCURRENCY, queue.length) }, worker));
   return summary;
 }
 

@@ -38,26 +38,36 @@ export interface NotificationRecord {
 }
 
 export type ClaimOutcome = 'claimed' | 'already-sent';
+type NewNotification = Omit<NotificationRecord, 'status' | 'sentAt' | 'messageId' | 'heldUntil'>;
 
 export class DynamoNotificationLog {
   constructor(private readonly ctx: TableContext) {}
 
   /** Claims a notification for sending; `already-sent` means a previous attempt published it. */
-  async claim(record: Omit<NotificationRecord, 'status' | 'sentAt' | 'messageId'>): Promise<ClaimOutcome> {
+  async claim(record: NewNotification): Promise<ClaimOutcome> {
+    return (await this.putUnlessFinal(record, { status: 'SENDING' })) ? 'claimed' : 'already-sent';
+  }
+
+  /** Records an SMS held for the person's quiet hours; a later claim takes it over and sends it. */
+  async hold(record: NewNotification, heldUntil: string): Promise<'held' | 'already-sent'> {
+    return (await this.putUnlessFinal(record, { status: 'HELD', heldUntil: toUtc(heldUntil) })) ? 'held' : 'already-sent';
+  }
+
+  /** Writes the record unless it is final: a SENDING one left by a step that died is taken over, a HELD one too; SENT or SUPPRESSED stays. */
+  private async putUnlessFinal(record: NewNotification, state: { status: 'SENDING' | 'HELD'; heldUntil?: string }): Promise<boolean> {
     try {
       await this.ctx.doc.send(
         new PutCommand({
           TableName: this.ctx.tableName,
-          Item: { ...key.notification(record.requestId, record.dedupeKey), entity: 'Notification', ...record, claimedAt: toUtc(record.claimedAt), status: 'SENDING' },
-          // A claim left SENDING by a step that died is taken over, a HELD one is sent now; SENT or SUPPRESSED is final.
+          Item: { ...key.notification(record.requestId, record.dedupeKey), entity: 'Notification', ...record, claimedAt: toUtc(record.claimedAt), ...state },
           ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:sending, :held)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':sending': 'SENDING', ':held': 'HELD' },
         }),
       );
-      return 'claimed';
+      return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'already-sent';
+      if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
   }
@@ -85,25 +95,6 @@ export class DynamoNotificationLog {
         ExpressionAttributeValues: { ':suppressed': 'SUPPRESSED', ':at': toUtc(at), ':reason': reason },
       }),
     );
-  }
-
-  /** Records an SMS held for the person's quiet hours; a later claim takes it over and sends it. */
-  async hold(record: Omit<NotificationRecord, 'status' | 'sentAt' | 'messageId'>, heldUntil: string): Promise<'held' | 'already-sent'> {
-    try {
-      await this.ctx.doc.send(
-        new PutCommand({
-          TableName: this.ctx.tableName,
-          Item: { ...key.notification(record.requestId, record.dedupeKey), entity: 'Notification', ...record, claimedAt: toUtc(record.claimedAt), status: 'HELD', heldUntil: toUtc(heldUntil) },
-          ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:sending, :held)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sending': 'SENDING', ':held': 'HELD' },
-        }),
-      );
-      return 'held';
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'already-sent';
-      throw error;
-    }
   }
 
   /** Every notification of a request, in the order they were claimed. */
