@@ -195,11 +195,25 @@ export const storeSchema = z.object({
 });
 export type Store = z.infer<typeof storeSchema>;
 
+/** The highest price per unit anything in the catalogue or a price request may carry. */
+export const MAX_PRICE_EUR = 10_000;
+/** Exact for doubles parsed from JSON: a decimal with at most 2 places survives toFixed(2) unchanged. */
+const isWholeCents = (euros: number): boolean => Number(euros.toFixed(2)) === euros;
+
+/** A price in EUR per unit (net, as a wholesale list price): more than 0, whole cents. */
+export const priceSchema = z
+  .number({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a number (EUR)') })
+  .positive('must be more than 0')
+  .max(MAX_PRICE_EUR, `must be at most ${MAX_PRICE_EUR}`)
+  .refine(isWholeCents, 'must be in whole cents (at most 2 decimal places)');
+
 export const productSchema = z.object({
   sku: skuSchema,
   name: z.string().min(1).max(120),
   productLine: z.string().min(1).max(60),
   unit: z.enum(UNITS),
+  /** The list price in EUR per catalogue unit (per piece, kg, case or litre), before any special price. */
+  listPrice: priceSchema,
 });
 export type Product = z.infer<typeof productSchema>;
 

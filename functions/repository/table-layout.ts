@@ -31,9 +31,10 @@ import { ValidationError } from '../domain/errors';
 
 /**
  * Version of the item layout. Bump it when items gain or change attributes
- * (v2: stock items carry `free`; v3: person items of the directory), so that kept local data is re-seeded.
+ * (v2: stock items carry `free`; v3: person items of the directory; v4: products carry listPrice),
+ * so that kept local data is re-seeded.
  */
-export const LAYOUT_VERSION = 3;
+export const LAYOUT_VERSION = 4;
 
 export const INDEX = { byParent: 'gsi1', byCustomer: 'gsi2', byStatus: 'gsi3' } as const;
 
