@@ -7,11 +7,11 @@
  * readable lines and expect that list to be empty, so a failure names every
  * offending state or statement at once.
  */
-import { Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../../lib/app';
 import { stageConfig } from '../../lib/stage-config';
+import { devTemplate } from '../support/infra-template';
 
-const template = Template.fromStack(buildApp({ context: { stage: 'dev' } }).stack);
+// The dev app, synthesized once for the infra project by test/infra/global-setup.ts.
+const template = devTemplate();
 
 // ------------------------------------------------------------ template access
 

@@ -1,7 +1,8 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../../lib/app';
+import { Match } from 'aws-cdk-lib/assertions';
+import { devTemplate } from '../support/infra-template';
 
-const template = Template.fromStack(buildApp({ context: { stage: 'dev' } }).stack);
+// The dev app, synthesized once for the infra project by test/infra/global-setup.ts.
+const template = devTemplate();
 
 describe('StoreApi', () => {
   test('every store-system and admin method requires IAM; only the decision link routes are open, their reference being the credential; all validate', () => {

@@ -3,13 +3,41 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
+import { devCdkOut, devTemplate, readValidationReport, type ValidationReport } from '../support/infra-template';
 
-function templateFor(stage: 'dev' | 'prod'): Template {
-  return Template.fromStack(buildApp({ context: { stage } }).stack);
+interface Synthesized {
+  readonly template: Template;
+  readonly report: ValidationReport;
+}
+
+let prodSynth: Synthesized | undefined;
+
+/**
+ * The prod app, synthesized with buildApp's cdk-nag packs and template validation, asset bundling skipped
+ * (`aws:cdk:bundling-stacks` = []): these tests read no asset. Bundling does not depend on the stage — the dev
+ * and prod templates name the same content-hashed bundles — and the infra global setup bundles every function
+ * for dev. Synthesized once, on first use, so that a failure fails the tests that need it.
+ */
+function prod(): Synthesized {
+  if (!prodSynth) {
+    const outdir = mkdtempSync(join(tmpdir(), 'tandem-synth-prod-'));
+    try {
+      const { app, stack } = buildApp({ outdir, context: { stage: 'prod', 'aws:cdk:bundling-stacks': [] } });
+      app.synth(); // throws "Validation failed" on any unacknowledged finding
+      prodSynth = {
+        template: Template.fromJSON(JSON.parse(readFileSync(join(outdir, stack.templateFile), 'utf8')) as Record<string, unknown>),
+        report: readValidationReport(outdir),
+      };
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  }
+  return prodSynth;
 }
 
 describe('TandemTable', () => {
-  const dev = templateFor('dev');
+  // The dev app, synthesized once for the infra project by test/infra/global-setup.ts.
+  const dev = devTemplate();
   const table = () =>
     Object.values(dev.findResources('AWS::DynamoDB::GlobalTable'))[0] as {
       DeletionPolicy: string;
@@ -61,11 +89,11 @@ describe('TandemTable', () => {
   });
 
   test('prod keeps its data: deletion protection on and the table retained', () => {
-    const prod = templateFor('prod');
-    const prodTable = Object.values(prod.findResources('AWS::DynamoDB::GlobalTable'))[0] as Record<string, unknown>;
+    const prodTemplate = prod().template;
+    const prodTable = Object.values(prodTemplate.findResources('AWS::DynamoDB::GlobalTable'))[0] as Record<string, unknown>;
     expect(prodTable.DeletionPolicy).toBe('Retain');
     expect(prodTable.UpdateReplacePolicy).toBe('Retain');
-    prod.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+    prodTemplate.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })],
     });
   });
@@ -76,18 +104,11 @@ describe('CDK app', () => {
     expect(() => buildApp({ context: { stage: 'qa' } })).toThrow(/stage.*dev, prod.*"qa"/);
   });
 
+  // "Validation failed" on any unacknowledged finding: for dev the infra global setup synthesized the app (and
+  // would have stopped the run), here its report is read; prod is synthesized by prod() above.
+  const reports: Record<string, () => ValidationReport> = { dev: () => readValidationReport(devCdkOut()), prod: () => prod().report };
   test.each(['dev', 'prod'])('%s synthesizes with no cdk-nag or template-validation finding', (stage) => {
-    const outdir = mkdtempSync(join(tmpdir(), 'tandem-synth-'));
-    try {
-      const { app } = buildApp({ outdir, context: { stage } });
-      app.synth(); // throws "Validation failed" on any unacknowledged finding
-      const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
-        pluginReports: { pluginName: string; violations?: unknown[] }[];
-      };
-      const violations = report.pluginReports.flatMap((r) => r.violations ?? []);
-      expect(violations).toEqual([]);
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
+    const violations = reports[stage]!().pluginReports.flatMap((r) => r.violations ?? []);
+    expect(violations).toEqual([]);
   });
 });
