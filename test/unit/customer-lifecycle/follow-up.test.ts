@@ -1,19 +1,12 @@
-import { ConflictError, ValidationError } from '../../../functions/domain/errors';
+import { ConflictError } from '../../../functions/domain/errors';
 import { applyFollowUpAction, parseFollowUp, reminderAt } from '../../../functions/customer-lifecycle/domain/follow-up';
+import { refusedFields } from '../../support/validation';
 
 // Friday 27 Nov 2026, 10:00 in Berlin.
 const now = new Date('2026-11-27T09:00:00Z');
 const body = { followUpId: 'fu-1', customerId: 'C000001', dueOn: '2026-12-03', owner: 'field', topic: 'look at the new menu', createdBy: 'P0001' };
 
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ValidationError) return error.problems.map((p) => p.field);
-    throw error;
-  }
-  return [];
-}
+const problemsOf = refusedFields;
 
 describe('scheduling a follow-up', () => {
   test('a valid follow-up is OPEN, not snoozed, owned by the named partner', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError } from '../../../functions/domain/errors';
+import type { ValidationError } from '../../../functions/domain/errors';
 import {
   MAX_WEEKLY_VOLUME,
   parsePriceRequest,
@@ -8,6 +8,7 @@ import {
 } from '../../../functions/customer-lifecycle/domain/price-request';
 import { STORY_CUSTOMER_ID } from '../../../functions/seed/generate';
 import { STORY_SKUS } from '../../../functions/seed/products';
+import { validationErrorOf as refuse } from '../../support/validation';
 
 /** The story: "10–12 kg tuna a week, can we do something on price?" */
 const story = (): PriceRequestInput => ({
@@ -29,15 +30,7 @@ const without = (field: string): Record<string, unknown> => {
   return body;
 };
 
-function validationErrorOf(body: unknown): ValidationError {
-  try {
-    parsePriceRequest(body);
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error(`expected a ValidationError for ${JSON.stringify(body)}`);
-}
+const validationErrorOf = (body: unknown): ValidationError => refuse(() => parsePriceRequest(body));
 
 describe('parsePriceRequest accepts what a tandem partner may send', () => {
   test("the story's request (10–12 kg tuna a week at 39.50 EUR/kg) parses unchanged", () => {

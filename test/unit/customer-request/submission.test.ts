@@ -1,4 +1,4 @@
-import { ValidationError } from '../../../functions/domain/errors';
+import type { ValidationError } from '../../../functions/domain/errors';
 import {
   executionNameFor,
   parseSubmission,
@@ -7,6 +7,7 @@ import {
 } from '../../../functions/customer-request/domain/submission';
 import { STORY_CUSTOMER_ID, STORY_STORES } from '../../../functions/seed/generate';
 import { STORY_SKUS } from '../../../functions/seed/products';
+import { validationErrorOf as refuse } from '../../support/validation';
 
 const NOW = new Date('2026-11-27T10:00:00+01:00');
 
@@ -28,15 +29,7 @@ const without = (field: string): Record<string, unknown> => {
   return body;
 };
 
-function validationErrorOf(body: unknown): ValidationError {
-  try {
-    parseSubmission(body, NOW);
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error(`expected a ValidationError for ${JSON.stringify(body)}`);
-}
+const validationErrorOf = (body: unknown): ValidationError => refuse(() => parseSubmission(body, NOW));
 
 describe('parseSubmission accepts what a store system may send', () => {
   test("the story's request (10 geese tomorrow at 08:00) parses unchanged", () => {
