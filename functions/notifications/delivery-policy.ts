@@ -23,7 +23,7 @@ function wallClock(at: Date, timeZone: string): { date: string; minutes: number 
 
 const minutesOf = (time: string): number => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 
-export const quietHoursOf = (person: Pick<Person, 'quietHours'>): QuietHours => person.quietHours ?? DEFAULT_QUIET_HOURS;
+const quietHoursOf = (person: Pick<Person, 'quietHours'>): QuietHours => person.quietHours ?? DEFAULT_QUIET_HOURS;
 
 /** Whether `at` falls in the person's quiet hours (`from` inclusive, `to` exclusive, across midnight if need be). */
 export function inQuietHours(person: Pick<Person, 'quietHours'>, at: Date): boolean {

@@ -17,13 +17,6 @@ export function tandemTopicName(prefix: string, territoryId: string): string {
   return tandemTopicArn(prefix, territoryId).split(':').pop() ?? '';
 }
 
-/** The territory of a tandem topic ARN, or undefined for any other topic. */
-export function territoryOfTopic(prefix: string, topicArn: string): string | undefined {
-  if (!topicArn.startsWith(prefix)) return undefined;
-  const territoryId = topicArn.slice(prefix.length);
-  return TERRITORY_ID.test(territoryId) ? territoryId : undefined;
-}
-
 /** Message attribute every tandem email carries; each subscription's filter policy selects one person. */
 export const PERSON_ATTRIBUTE = 'personId';
 

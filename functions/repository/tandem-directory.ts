@@ -58,6 +58,13 @@ export class DynamoTandemDirectory {
     });
   }
 
+  /** A person by id: one of `tandem` without a read, anyone else (e.g. a deputy) from the directory. */
+  async personOf(tandem: Tandem, personId: string): Promise<DirectoryPerson | undefined> {
+    if (tandem.fieldManager.personId === personId) return { person: tandem.fieldManager, territoryId: tandem.territoryId, role: 'field' };
+    if (tandem.insideManager.personId === personId) return { person: tandem.insideManager, territoryId: tandem.territoryId, role: 'inside' };
+    return (await this.people([personId]))[0];
+  }
+
   /**
    * Stores a tandem's new state. Checks first, writes nothing if any fails:
    * the territory exists, each person is in no other tandem, and every deputy
@@ -78,8 +85,9 @@ export class DynamoTandemDirectory {
       const elsewhere = placements.find((p) => p.personId === person.personId && p.territoryId !== tandem.territoryId);
       if (elsewhere) problems.push({ field: `${field}.personId`, problem: `${person.personId} is already in the tandem of ${elsewhere.territoryId}; remove them there first` });
       for (const [i, absence] of (person.absences ?? []).entries()) {
+        // The partner, or a person of another tandem (someone leaving this one does not count).
         const partnerId = (role === 'field' ? tandem.insideManager : tandem.fieldManager).personId;
-        const known = absence.deputyId === partnerId || placements.some((p) => p.personId === absence.deputyId && (p.territoryId !== tandem.territoryId || members.some((m) => m.personId === p.personId)));
+        const known = absence.deputyId === partnerId || placements.some((p) => p.personId === absence.deputyId && p.territoryId !== tandem.territoryId);
         if (!known) problems.push({ field: `${field}.absences.${i}.deputyId`, problem: `${absence.deputyId} is not a person of any tandem` });
       }
     }

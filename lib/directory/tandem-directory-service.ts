@@ -20,7 +20,7 @@ export interface TandemDirectoryServiceProps {
 }
 
 /** How provisioning consumes the table's stream: bounded retries, then the batch's description to ops. */
-export const PROVISIONING_STREAM = { batchSize: 100, retryAttempts: 3, maxRecordAgeHours: 24, batchingWindowSeconds: 1 } as const;
+const PROVISIONING_STREAM = { batchSize: 100, retryAttempts: 3, maxRecordAgeHours: 24, batchingWindowSeconds: 1 } as const;
 
 /**
  * The tandem directory (admin routes `PUT|GET /tandems/{territoryId}`,

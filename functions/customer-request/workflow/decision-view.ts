@@ -25,9 +25,7 @@ export async function decisionPage(ctx: TableContext, ref: string, now: Date, no
   }
   const { request, customer, tandem } = facts;
   // One of the tandem, or the deputy the task was offered to.
-  const holder =
-    [tandem.insideManager, tandem.fieldManager].find((p) => p.personId === current.holderId) ??
-    (await new DynamoTandemDirectory(ctx).people([current.holderId]))[0]?.person;
+  const holder = (await new DynamoTandemDirectory(ctx).personOf(tandem, current.holderId))?.person;
   const gone = whyGone(current, now.toISOString());
   const body = renderDecisionPage({
     ref,

@@ -112,12 +112,10 @@ export class TandemNotifier {
 
   /** The person holding a decision task: one of the tandem, or the deputy it was offered to. */
   async holder(tandem: Tandem, personId: string, role: Role): Promise<Recipient> {
+    const found = await this.directory.personOf(tandem, personId);
+    if (!found) throw new NotFoundError('person', personId);
     const own = role === 'inside' ? tandem.insideManager : tandem.fieldManager;
-    const member = [tandem.insideManager, tandem.fieldManager].find((p) => p.personId === personId);
-    if (member) return { person: member, role, territoryId: tandem.territoryId };
-    const [deputy] = await this.directory.people([personId]);
-    if (!deputy) throw new NotFoundError('person', personId);
-    return { person: deputy.person, role, territoryId: deputy.territoryId, onBehalfOf: own.personId };
+    return { person: found.person, role, territoryId: found.territoryId, ...(found.territoryId === tandem.territoryId ? {} : { onBehalfOf: own.personId }) };
   }
 
   /**
