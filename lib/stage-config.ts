@@ -10,6 +10,25 @@ export interface StageConfig {
   /** Protect data from `cdk destroy` and accidental deletes. */
   readonly retainData: boolean;
   readonly customerRequests: CustomerRequestSettings;
+  readonly customerLifecycle: CustomerLifecycleSettings;
+}
+
+/** How the customer lifecycle workflows (onboarding, special prices, follow-ups) wait and escalate. */
+export interface CustomerLifecycleSettings {
+  /** Weeks a newly won customer stays with the field manager before the handover. */
+  readonly handoverWeeks: number;
+  /** Days between the reminders of the monthly joint visit during the handover period. */
+  readonly jointVisitEveryDays: number;
+  /** Hours the inside manager has for a special-price decision before it passes to the field manager. */
+  readonly priceDecisionHours: number;
+  /** Share of the inside manager's window after which the reminder goes out. */
+  readonly priceWarningFraction: number;
+  /** Hours the field manager has to answer a counter-offer with the customer's answer. */
+  readonly counterOfferHours: number;
+  /** Days an approved special price is valid. */
+  readonly priceValidityDays: number;
+  /** Hours the owner has to act on a due follow-up before it passes to the partner. */
+  readonly followUpAnswerHours: number;
 }
 
 /** How the CustomerRequest workflow decides and waits (see functions/customer-request/domain/deadlines.ts). */
@@ -28,9 +47,19 @@ export interface CustomerRequestSettings {
 
 const CUSTOMER_REQUESTS: CustomerRequestSettings = { slaMinutes: 30, warningFraction: 0.5, reservationGraceHours: 4, candidateStores: 6, smsMaxPriceUsd: '0.50' };
 
+const CUSTOMER_LIFECYCLE: CustomerLifecycleSettings = {
+  handoverWeeks: 6,
+  jointVisitEveryDays: 28,
+  priceDecisionHours: 48,
+  priceWarningFraction: 0.5,
+  counterOfferHours: 72,
+  priceValidityDays: 365,
+  followUpAnswerHours: 48,
+};
+
 const CONFIG: Record<StageName, StageConfig> = {
-  dev: { stage: 'dev', retainData: false, customerRequests: CUSTOMER_REQUESTS },
-  prod: { stage: 'prod', retainData: true, customerRequests: CUSTOMER_REQUESTS },
+  dev: { stage: 'dev', retainData: false, customerRequests: CUSTOMER_REQUESTS, customerLifecycle: CUSTOMER_LIFECYCLE },
+  prod: { stage: 'prod', retainData: true, customerRequests: CUSTOMER_REQUESTS, customerLifecycle: CUSTOMER_LIFECYCLE },
 };
 
 export function stageConfig(stage: unknown): StageConfig {

@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { StoreApi } from './api/store-api';
+import { CustomerLifecycleService } from './customer-lifecycle/customer-lifecycle-service';
 import { CustomerRequestService } from './customer-request/customer-request-service';
 import { TandemTable } from './data/tandem-table';
 import { TandemDirectoryService } from './directory/tandem-directory-service';
@@ -25,6 +26,16 @@ export class Tandem360Stack extends Stack {
       topics,
       settings: props.config.customerRequests,
       retainLogs: props.config.retainData,
+    });
+    new CustomerLifecycleService(this, 'CustomerLifecycle', {
+      table: this.data.table,
+      api: storeApi,
+      topics,
+      settings: props.config.customerLifecycle,
+      requestSettings: props.config.customerRequests,
+      publicApiUrl: customerRequests.publicApiUrl,
+      taskAnswerRole: customerRequests.functions.DecideTask!.role,
+      ...(props.config.retainData === undefined ? {} : { retainLogs: props.config.retainData }),
     });
     new TandemDirectoryService(this, 'Directory', {
       table: this.data.table,

@@ -25,6 +25,8 @@ import { logger } from '../shared/powertools';
 import { isDecisionRef, parseDecision, type Decision } from './domain/decision';
 import { freeStock } from './domain/stock-selection';
 import { deliverDecision } from './workflow/deliver-decision';
+import { DynamoCustomerTasks, type CustomerTaskRef } from '../repository/customer-task-repository';
+import { answerCustomerTask, customerTaskPage } from '../customer-lifecycle/tasks/customer-task-link';
 
 const ctx = { doc: createDocumentClient(), tableName: requiredEnv('TABLE_NAME') };
 const sfn = new SFNClient({});
@@ -36,6 +38,9 @@ export async function decideTask(event: DecisionEvent, now = new Date()) {
   if (!isDecisionRef(ref)) {
     throw new ValidationError('path parameter ref', [{ field: 'ref', problem: 'must be the 22-character reference from a decision link' }]);
   }
+  // The same link answers customer tasks (handover, special price, follow-up): their kind reads the answer.
+  const customerTask = await new DynamoCustomerTasks(ctx).getRef(ref);
+  if (customerTask) return answerCustomerTask(ctx, sfn, customerTask, fromForm(event) ? { form: formFields(event) } : { json: parseJsonBody(event.body, event.isBase64Encoded) }, now);
   const decision = parseDecision(fromForm(event) ? formDecision(event) : parseJsonBody(event.body, event.isBase64Encoded));
   const escalations = new DynamoEscalationRepository(ctx);
   const current = await escalations.getRef(ref);
@@ -79,10 +84,13 @@ function fromForm(event: Pick<APIGatewayProxyEvent, 'headers'>): boolean {
   return type.toLowerCase().startsWith('application/x-www-form-urlencoded');
 }
 
+function formFields(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): URLSearchParams {
+  return new URLSearchParams(event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? ''));
+}
+
 /** The form's fields as the decision they mean: only the fields of the chosen outcome, quantity as a number. */
 function formDecision(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): unknown {
-  const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
-  const form = new URLSearchParams(text);
+  const form = formFields(event);
   const field = (name: string) => form.get(name)?.trim() || undefined;
   switch (field('outcome')) {
     case 'sourced':
@@ -102,16 +110,20 @@ export const handler = httpHandler(async (event) => {
   if (!fromForm(event)) return decideTask(event);
   // A person at the form: the answer is the page again, with what happened on top.
   const ref = event.pathParameters?.ref ?? '';
+  const pageWith = async (notice: string): Promise<string | undefined> => {
+    if (!isDecisionRef(ref)) return undefined;
+    const customerTask: CustomerTaskRef | undefined = await new DynamoCustomerTasks(ctx).getRef(ref);
+    if (customerTask) return (await customerTaskPage(ctx, customerTask, new Date(), notice)).body;
+    return (await decisionPage(ctx, ref, new Date(), notice))?.body;
+  };
   try {
     const answer = await decideTask(event);
     const { outcome } = JSON.parse(answer.body) as { outcome: string };
-    const page = await decisionPage(ctx, ref, new Date(), `✓ ${outcome}`);
-    return html(200, page?.body ?? messagePage('Tandem 360', `✓ ${outcome}`));
+    return html(200, (await pageWith(`✓ ${outcome}`)) ?? messagePage('Tandem 360', `✓ ${outcome}`));
   } catch (error) {
     const { statusCode, body } = errorResponse(error, '');
     if (statusCode >= 500) throw error;
     const { message } = JSON.parse(body) as { message: string };
-    const page = isDecisionRef(ref) ? await decisionPage(ctx, ref, new Date(), message) : undefined;
-    return html(statusCode, page?.body ?? messagePage('Tandem 360', message));
+    return html(statusCode, (await pageWith(message)) ?? messagePage('Tandem 360', message));
   }
 });

@@ -1,6 +1,7 @@
 /**
  * GET /tasks/{ref}: the decision link's page — what is asked, until when, and
- * the choices as a form that POSTs to /tasks/{ref}/decision. Reading it never
+ * the choices as a form that POSTs to /tasks/{ref}/decision; for a customer
+ * request's escalation or a customer task (customer-lifecycle/tasks). Reading it never
  * decides (link scanners open links too); a used, handed-over or expired
  * reference shows why it no longer decides, with 410.
  */
@@ -11,12 +12,17 @@ import { httpHandler } from '../shared/http-handler';
 import { html, messagePage } from '../shared/http-response';
 import { isDecisionRef } from './domain/decision';
 import { decisionPage } from './workflow/decision-view';
+import { DynamoCustomerTasks } from '../repository/customer-task-repository';
+import { customerTaskPage } from '../customer-lifecycle/tasks/customer-task-link';
 
 const ctx = { doc: createDocumentClient(), tableName: requiredEnv('TABLE_NAME') };
 
 export async function getTask(event: Pick<APIGatewayProxyEvent, 'pathParameters'>, now = new Date()): Promise<APIGatewayProxyResult> {
   const ref = event.pathParameters?.ref ?? '';
   if (!isDecisionRef(ref)) return html(400, messagePage('Tandem 360', 'This is not a decision link (the reference must have 22 characters).'));
+  // The same link serves customer tasks (handover, special price, follow-up).
+  const customerTask = await new DynamoCustomerTasks(ctx).getRef(ref);
+  if (customerTask) return customerTaskPage(ctx, customerTask, now);
   const page = await decisionPage(ctx, ref, now);
   if (!page) return html(404, messagePage('Tandem 360', 'This decision link does not exist.'));
   return html(page.status, page.body);

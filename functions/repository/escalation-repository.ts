@@ -270,7 +270,7 @@ export class DynamoEscalationRepository {
 }
 
 /** Why a reference no longer decides at `now`, or undefined while it does. */
-export function whyGone(ref: DecisionRef, now: string): string | undefined {
+export function whyGone(ref: Pick<DecisionRef, 'status' | 'answerBy'>, now: string): string | undefined {
   switch (ref.status) {
     case 'DECIDED':
       return 'has already been used';

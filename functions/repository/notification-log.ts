@@ -15,8 +15,26 @@ import type { Channel, Role } from '../domain/model';
 import { queryAll, type TableContext } from './document-client';
 import { fromItem, key, toUtc } from './table-layout';
 
+/**
+ * Whose log a notification goes to: a customer request's (its id), or a
+ * customer's, for a lifecycle case (onboarding, price request, follow-up).
+ */
+export type NotificationSubject = string | CustomerCase;
+export interface CustomerCase {
+  readonly customerId: string;
+  /** The onboarding, price request or follow-up the message is about. */
+  readonly caseId: string;
+}
+
+function logKey(subject: NotificationSubject, dedupeKey: string): { pk: string; sk: string } {
+  return typeof subject === 'string' ? key.notification(subject, dedupeKey) : key.customerNotification(subject.customerId, subject.caseId, dedupeKey);
+}
+
 export interface NotificationRecord {
-  readonly requestId: string;
+  /** The customer request's id, or the case id of a customer's notification. */
+  readonly requestId?: string;
+  readonly customerId?: string;
+  readonly caseId?: string;
   /** Unique per request: kind, person, channel (and what makes a repeat of the kind distinct). */
   readonly dedupeKey: string;
   readonly kind: string;
@@ -38,7 +56,9 @@ export interface NotificationRecord {
 }
 
 export type ClaimOutcome = 'claimed' | 'already-sent';
-type NewNotification = Omit<NotificationRecord, 'status' | 'sentAt' | 'messageId' | 'heldUntil'>;
+type NewNotification = Omit<NotificationRecord, 'status' | 'sentAt' | 'messageId' | 'heldUntil' | 'requestId' | 'customerId' | 'caseId'> & {
+  readonly subject: NotificationSubject;
+};
 
 export class DynamoNotificationLog {
   constructor(private readonly ctx: TableContext) {}
@@ -54,12 +74,12 @@ export class DynamoNotificationLog {
   }
 
   /** Writes the record unless it is final: a SENDING one left by a step that died is taken over, a HELD one too; SENT or SUPPRESSED stays. */
-  private async putUnlessFinal(record: NewNotification, state: { status: 'SENDING' | 'HELD'; heldUntil?: string }): Promise<boolean> {
+  private async putUnlessFinal({ subject, ...record }: NewNotification, state: { status: 'SENDING' | 'HELD'; heldUntil?: string }): Promise<boolean> {
     try {
       await this.ctx.doc.send(
         new PutCommand({
           TableName: this.ctx.tableName,
-          Item: { ...key.notification(record.requestId, record.dedupeKey), entity: 'Notification', ...record, claimedAt: toUtc(record.claimedAt), ...state },
+          Item: { ...logKey(subject, record.dedupeKey), entity: 'Notification', ...subjectFields(subject), ...record, claimedAt: toUtc(record.claimedAt), ...state },
           ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:sending, :held)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':sending': 'SENDING', ':held': 'HELD' },
@@ -72,11 +92,11 @@ export class DynamoNotificationLog {
     }
   }
 
-  async markSent(requestId: string, dedupeKey: string, messageId: string, sentAt: string): Promise<void> {
+  async markSent(subject: NotificationSubject, dedupeKey: string, messageId: string, sentAt: string): Promise<void> {
     await this.ctx.doc.send(
       new UpdateCommand({
         TableName: this.ctx.tableName,
-        Key: key.notification(requestId, dedupeKey),
+        Key: logKey(subject, dedupeKey),
         UpdateExpression: 'SET #status = :sent, sentAt = :at, messageId = :id',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':sent': 'SENT', ':at': toUtc(sentAt), ':id': messageId },
@@ -85,11 +105,11 @@ export class DynamoNotificationLog {
   }
 
   /** Records that a claimed notification was deliberately not sent, and why. */
-  async markSuppressed(requestId: string, dedupeKey: string, reason: string, at: string): Promise<void> {
+  async markSuppressed(subject: NotificationSubject, dedupeKey: string, reason: string, at: string): Promise<void> {
     await this.ctx.doc.send(
       new UpdateCommand({
         TableName: this.ctx.tableName,
-        Key: key.notification(requestId, dedupeKey),
+        Key: logKey(subject, dedupeKey),
         UpdateExpression: 'SET #status = :suppressed, sentAt = :at, reason = :reason',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':suppressed': 'SUPPRESSED', ':at': toUtc(at), ':reason': reason },
@@ -105,4 +125,8 @@ export class DynamoNotificationLog {
     });
     return items.map((item) => fromItem<NotificationRecord>(item)).sort((a, b) => a.claimedAt.localeCompare(b.claimedAt));
   }
+}
+
+function subjectFields(subject: NotificationSubject): Record<string, string> {
+  return typeof subject === 'string' ? { requestId: subject } : { customerId: subject.customerId, caseId: subject.caseId };
 }

@@ -31,10 +31,11 @@ import { ValidationError } from '../domain/errors';
 
 /**
  * Version of the item layout. Bump it when items gain or change attributes
- * (v2: stock items carry `free`; v3: person items of the directory; v4: products carry listPrice),
+ * (v2: stock items carry `free`; v3: person items of the directory; v4: products carry listPrice;
+ * v5: customer lifecycle items — onboarding, tasks, prices, price requests, follow-ups, events),
  * so that kept local data is re-seeded.
  */
-export const LAYOUT_VERSION = 4;
+export const LAYOUT_VERSION = 5;
 
 export const INDEX = { byParent: 'gsi1', byCustomer: 'gsi2', byStatus: 'gsi3' } as const;
 
@@ -82,6 +83,17 @@ export const key = {
   waitingFor: (sku: string, requestId: string) => ({ pk: `PRODUCT#${sku}`, sk: `WAITING#${requestId}` }),
   /** Who holds the decision of an escalated request right now. */
   escalation: (requestId: string) => ({ pk: `REQUEST#${requestId}`, sk: 'ESCALATION' }),
+  // A customer's partition holds its lifecycle: what GET /customers/{id} shows is one Query.
+  /** An event of the customer's audit trail (onboarding, prices, follow-ups, reassignments). */
+  customerEvent: (customerId: string, at: string, step: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `EVENT#${toUtc(at)}#${step}` }),
+  /** A task a person must answer about the customer (one per logical task; its phases share it), and its current link. */
+  customerTask: (customerId: string, taskId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `TASK#${taskId}` }),
+  /** A notification about one of the customer's cases. */
+  customerNotification: (customerId: string, caseId: string, dedupeKey: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `NOTIFICATION#${caseId}#${dedupeKey}` }),
+  /** The customer's agreed special price of a product, with its validity. */
+  customerPrice: (customerId: string, sku: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `PRICE#${sku}` }),
+  priceRequest: (customerId: string, priceRequestId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `PRICEREQUEST#${priceRequestId}` }),
+  followUp: (customerId: string, followUpId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `FOLLOWUP#${followUpId}` }),
   /** Sort key of a request in the time-ordered indexes; UTC milliseconds so text order is time order. */
   requestTime: (createdAt: string, requestId: string) => `REQUEST#${toUtc(createdAt)}#${requestId}`,
 } as const;

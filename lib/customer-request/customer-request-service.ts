@@ -41,6 +41,8 @@ export class CustomerRequestService extends Construct {
   public readonly stateMachine: StateMachine;
   public readonly stateMachineLogs: LogGroup;
   public readonly functions: Readonly<Record<string, TandemFunction>>;
+  /** The API's public URL: decision links start with it. */
+  public readonly publicApiUrl: string;
 
   constructor(scope: Construct, id: string, props: CustomerRequestServiceProps) {
     super(scope, id);
@@ -48,7 +50,7 @@ export class CustomerRequestService extends Construct {
     const functions: Record<string, TandemFunction> = {};
     // Built from the API id and the stage name, not the stage resource: the stage depends on the
     // methods, which depend on these functions, so referencing it would be a cycle.
-    const publicApiUrl = Fn.join('', ['https://', api.api.restApiId, '.execute-api.', Aws.REGION, '.', Aws.URL_SUFFIX, `/${api.stageName}`]);
+    const publicApiUrl = (this.publicApiUrl = Fn.join('', ['https://', api.api.restApiId, '.execute-api.', Aws.REGION, '.', Aws.URL_SUFFIX, `/${api.stageName}`]));
 
     const fn = (fnId: string, spec: FunctionSpec): TandemFunction => {
       const created = new TandemFunction(this, fnId, {

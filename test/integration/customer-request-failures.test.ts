@@ -16,6 +16,7 @@ import {
   setStock,
   startWorld,
   submit,
+  stateMachineOf,
   tandemOf,
   testProduct,
   type World,
@@ -54,7 +55,7 @@ test('a DynamoDB outage while reserving is retried: the request is RESERVED once
   expect(view.notifications.filter((n) => n.kind === 'reserved')).toHaveLength(4);
   expect(executionSummary(world, 'fl-blip-1')).toMatch(/^RUNNING/); // waiting for the hold to lapse
   const history = world.product.cloud.stepFunctions.getExecutionHistory(
-    world.product.cloud.stepFunctions.listExecutions(world.product.cloud.model.stateMachines[0]!.arn).executions!.find((e) => e.name === 'req-fl-blip-1')!.executionArn!,
+    world.product.cloud.stepFunctions.listExecutions(stateMachineOf(world).arn).executions!.find((e) => e.name === 'req-fl-blip-1')!.executionArn!,
   ).events!;
   expect(history.some((e) => e.type === 'LambdaFunctionFailed' || e.type === 'TaskFailed')).toBe(true);
   expect(opsAlerts().some((a) => a.body.includes('fl-blip-1'))).toBe(false);

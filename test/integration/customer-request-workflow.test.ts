@@ -23,6 +23,7 @@ import {
   startWorld,
   submit,
   awaitEmailProvisioned,
+  stateMachineOf,
   tandemOf,
   testProduct,
   type World,
@@ -196,7 +197,7 @@ describe('submissions are idempotent', () => {
     expect(conflict.status).toBe(409);
 
     const view = await awaitRequest(world, 'wf-dup-1', ['RESERVED'], 'NotifyTandem');
-    const machine = world.product.cloud.model.stateMachines[0]!;
+    const machine = stateMachineOf(world);
     const executions = world.product.cloud.stepFunctions.listExecutions(machine.arn).executions!.filter((e) => e.name === 'req-wf-dup-1');
     expect(executions).toHaveLength(1);
     expect(view.reservations).toEqual([expect.objectContaining({ lines: [{ sku: product.sku, quantity: 6 }] })]);
@@ -249,7 +250,7 @@ describe('bad input', () => {
     const problems = answer.body.problems as { field: string; problem: string }[];
     expect(problems.map((p) => p.field)).toContain(field);
     expect((await getRequest(world, requestId)).status).toBe(404);
-    const machine = world.product.cloud.model.stateMachines[0]!;
+    const machine = stateMachineOf(world);
     expect(world.product.cloud.stepFunctions.listExecutions(machine.arn).executions!.some((e) => e.name === `req-${requestId}`)).toBe(false);
   });
 });

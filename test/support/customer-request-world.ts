@@ -110,11 +110,17 @@ export async function awaitRequest(world: World, requestId: string, statuses: re
   }
 }
 
+/** A state machine of the product stack by its construct path, e.g. `CustomerRequestsWorkflow` or `CustomerLifecyclePriceRequests`. */
+export function stateMachineOf(world: World, logicalIdPrefix = 'CustomerRequestsWorkflow') {
+  const machine = world.product.cloud.model.stateMachines.find((m) => m.logicalId.startsWith(logicalIdPrefix));
+  if (!machine) throw new Error(`no state machine ${logicalIdPrefix}* in ${world.product.cloud.model.stateMachines.map((m) => m.logicalId).join(', ')}`);
+  return machine;
+}
+
 /** Status, error and the last events of the request's execution, for failure messages. */
 export function executionSummary(world: World, requestId: string): string {
   const engine = world.product.cloud.stepFunctions;
-  const machine = world.product.cloud.model.stateMachines[0];
-  if (!machine) return 'no state machine';
+  const machine = stateMachineOf(world);
   const item = engine.listExecutions(machine.arn).executions?.find((e) => e.name === `req-${requestId}`);
   if (!item?.executionArn) return 'not started';
   const described = engine.describeExecution(item.executionArn);

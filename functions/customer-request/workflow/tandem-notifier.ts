@@ -14,7 +14,7 @@ import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, type SNSClient } f
 import { NotFoundError } from '../../domain/errors';
 import type { Channel, Person, Role, Store, Tandem } from '../../domain/model';
 import type { TableContext } from '../../repository/document-client';
-import { DynamoNotificationLog } from '../../repository/notification-log';
+import { DynamoNotificationLog, type NotificationSubject } from '../../repository/notification-log';
 import { DynamoStoreDirectory } from '../../repository/store-directory';
 import { DynamoTandemDirectory } from '../../repository/tandem-directory';
 import { DynamoTerritoryDirectory } from '../../repository/territory-directory';
@@ -123,7 +123,8 @@ export class TandemNotifier {
    * `occasion` (e.g. the phase or the stock count that caused it).
    */
   async send<K extends MessageKind>(
-    requestId: string,
+    /** A customer request's id, or the customer and case of a lifecycle message: whose notification log records it. */
+    subject: NotificationSubject,
     kind: K,
     recipients: readonly Recipient[],
     paramsFor: (recipient: Recipient) => MessageParams[K],
@@ -137,7 +138,7 @@ export class TandemNotifier {
       for (const channel of person.channels) {
         const dedupeKey = [kind, occasion, person.personId, channel].filter(Boolean).join('#');
         const record = {
-          requestId,
+          subject,
           dedupeKey,
           kind,
           personId: person.personId,
@@ -171,7 +172,7 @@ export class TandemNotifier {
             : (await this.sns.send(new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber: person.mobile }))).isOptedOut ? 'the number opted out of SMS'
               : undefined);
         if (optedOut) {
-          await this.log.markSuppressed(requestId, dedupeKey, optedOut, this.now().toISOString());
+          await this.log.markSuppressed(subject, dedupeKey, optedOut, this.now().toISOString());
           logger.info('notification suppressed: opted out', { kind, personId: person.personId, channel });
           sent.push(result('opted-out'));
           continue;
@@ -197,7 +198,7 @@ export class TandemNotifier {
                 },
               }),
         );
-        await this.log.markSent(requestId, dedupeKey, MessageId ?? 'unknown', this.now().toISOString());
+        await this.log.markSent(subject, dedupeKey, MessageId ?? 'unknown', this.now().toISOString());
         logger.info('notification sent', { kind, personId: person.personId, channel, ...(recipient.onBehalfOf ? { onBehalfOf: recipient.onBehalfOf } : {}) });
         sent.push(result('sent'));
       }
