@@ -1,9 +1,10 @@
 /**
- * What the tandem reads about a customer request, or about a customer (a handover,
- * a special price): one SMS (a single GSM-7 segment with the essentials and, where
- * an answer is needed, the decision link) and one email (every detail) per message
- * kind, in German (default) or English.
+ * What the tandem reads about a customer request, or about a customer (onboarding and
+ * handover, a special price, a follow-up): one SMS (a single GSM-7 segment with the
+ * essentials and, where there is one, the whole link, last) and one email (every
+ * detail) per message kind, in German (default) or English.
  */
+import { MAX_EXTENSION_WEEKS } from '../../customer-lifecycle/domain/onboarding';
 import type { Language, Unit } from '../../domain/model';
 
 // ---------------------------------------------------------------------------
@@ -171,19 +172,54 @@ function wallClock(time: string | Date): { year: number; month: number; day: num
   return { year: Number(part('year')), month: Number(part('month')), day: Number(part('day')), hh: part('hour'), mm: part('minute') };
 }
 
+const weekdayOf = (year: number, month: number, day: number, language: Language): string =>
+  WEEKDAYS[language][new Date(Date.UTC(year, month - 1, day)).getUTCDay()] ?? '';
+
+/** `Sa 28.11.` / `Sat 28 Nov`. */
+function dayLabel(year: number, month: number, day: number, language: Language): string {
+  const weekday = weekdayOf(year, month, day, language);
+  return language === 'de'
+    ? `${weekday} ${String(day).padStart(2, '0')}.${String(month).padStart(2, '0')}.`
+    : `${weekday} ${day} ${MONTHS_EN[month - 1] ?? ''}`;
+}
+
 /** `Sa 28.11. 08:00` / `Sat 28 Nov 08:00`, Berlin wall-clock time: short enough for an SMS, unambiguous within the 60 days a request may look ahead. */
 export function formatDateTime(time: string | Date, language: Language): string {
   const { year, month, day, hh, mm } = wallClock(time);
-  const weekday = WEEKDAYS[language][new Date(Date.UTC(year, month - 1, day)).getUTCDay()] ?? '';
+  return `${dayLabel(year, month, day, language)} ${hh}:${mm}`;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * `Mo 30.11.` / `Mon 30 Nov` for a calendar day (`2026-11-30`, taken as it is) or the Berlin day of a date-time:
+ * a follow-up's or a handover's day, at most months away. With `year`, `30.11.2027` / `30 Nov 2027`: a price's
+ * validity may end a year or more ahead, where a weekday would not tell the year.
+ */
+export function formatDate(date: string | Date, language: Language, options: { readonly year?: boolean } = {}): string {
+  const match = typeof date === 'string' ? ISO_DATE.exec(date) : null;
+  const { year, month, day } = match ? { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) } : wallClock(date);
+  const real = new Date(Date.UTC(year, month - 1, day));
+  if (real.getUTCMonth() !== month - 1 || real.getUTCDate() !== day) throw new RangeError(`not a date: ${String(date)}`);
+  if (!options.year) return dayLabel(year, month, day, language);
   return language === 'de'
-    ? `${weekday} ${String(day).padStart(2, '0')}.${String(month).padStart(2, '0')}. ${hh}:${mm}`
-    : `${weekday} ${day} ${MONTHS_EN[month - 1] ?? ''} ${hh}:${mm}`;
+    ? `${String(day).padStart(2, '0')}.${String(month).padStart(2, '0')}.${year}`
+    : `${day} ${MONTHS_EN[month - 1] ?? ''} ${year}`;
 }
 
 /** `08:30`: answer deadlines are at most an SLA window (minutes to hours) away, so the time alone is clear. */
 export function formatTime(time: string | Date): string {
   const { hh, mm } = wallClock(time);
   return `${hh}:${mm}`;
+}
+
+/**
+ * `Fr 10:30` / `Fri 10:30`: a deadline a day or more away (a special price's window is days, not minutes),
+ * where the time alone would not tell the day; the weekday does, for any deadline within six days.
+ */
+export function formatDeadline(time: string | Date, language: Language): string {
+  const { year, month, day, hh, mm } = wallClock(time);
+  return `${weekdayOf(year, month, day, language)} ${hh}:${mm}`;
 }
 
 const numberFormats: Record<Language, Intl.NumberFormat> = {
@@ -225,8 +261,8 @@ const formatKm = (km: number, language: Language): string => `${kmFormats[langua
 
 /** The kinds about a customer request: each names the request's facts (lines, needed-by, fulfilment). */
 export const REQUEST_MESSAGE_KINDS = ['reserved', 'partial', 'decisionNeeded', 'reminder', 'handedToPartner', 'unfulfilled', 'sourced', 'stockArrived'] as const;
-/** The kinds about a customer of the tandem without a request: a handover, a special price. */
-export const CUSTOMER_MESSAGE_KINDS = ['handover', 'priceDecision'] as const;
+/** The kinds about a customer of the tandem without a request: onboarding and handover, a special price, a follow-up. */
+export const CUSTOMER_MESSAGE_KINDS = ['handover', 'welcome', 'visitReminder', 'priceDecision', 'priceCounter', 'priceOutcome', 'followUpDue'] as const;
 /** Every message kind; a new kind needs a template in each language (the records below insist). */
 export const ALL_MESSAGE_KINDS = [...REQUEST_MESSAGE_KINDS, ...CUSTOMER_MESSAGE_KINDS] as const;
 /**
@@ -239,10 +275,11 @@ export type CustomerMessageKind = (typeof CUSTOMER_MESSAGE_KINDS)[number];
 export type MessageKind = (typeof ALL_MESSAGE_KINDS)[number];
 
 /**
- * The kinds where a person must answer by a deadline (each carries a decision link); the rest only inform.
+ * The kinds where a person must answer by a deadline (each carries a decision link); the rest only inform
+ * (some with a link too: onboarding and follow-up links have no deadline that would pass the task on).
  * Quiet hours hold back non-urgent SMS only: an urgent SMS goes out at once, day or night, and emails are never held.
  */
-export const URGENT_KINDS = ['decisionNeeded', 'reminder', 'handedToPartner', 'stockArrived', 'priceDecision'] as const satisfies readonly MessageKind[];
+export const URGENT_KINDS = ['decisionNeeded', 'reminder', 'handedToPartner', 'stockArrived', 'priceDecision', 'priceCounter'] as const satisfies readonly MessageKind[];
 const URGENT: ReadonlySet<MessageKind> = new Set(URGENT_KINDS);
 
 /** True if someone must answer this kind by a deadline, so quiet hours must not hold its SMS back. */
@@ -287,6 +324,10 @@ interface CustomerFacts {
   readonly recipientName?: string;
 }
 
+/** How a special price ended, for both partners. */
+export const PRICE_OUTCOMES = ['approved', 'rejected', 'expired', 'counterAccepted', 'counterDeclined', 'counterLapsed'] as const;
+export type PriceOutcome = (typeof PRICE_OUTCOMES)[number];
+
 interface DecisionTask {
   /** The short, single-use decision link. */
   readonly link: string;
@@ -329,6 +370,30 @@ export interface MessageParams {
     /** Before the handover period ended. */
     readonly early: boolean;
   };
+  /** The field manager registered a newly won customer; both partners hear who won it and when it passes to whom. */
+  welcome: CustomerFacts & {
+    readonly city: string;
+    /** As registered, e.g. "Fisch", "italienisch". */
+    readonly menuFocus: readonly string[];
+    /** The field manager who won the customer. */
+    readonly wonByName: string;
+    /** The inside manager who takes the customer over. */
+    readonly insideName: string;
+    /** ISO date-time of the planned handover. */
+    readonly handoverOn: string;
+    /** The field manager's onboarding link (hand over now, or extend once); absent for the inside manager. */
+    readonly link?: string;
+  };
+  /** Monthly during the handover period, to the field manager: a joint visit with the inside manager is due. */
+  visitReminder: CustomerFacts & {
+    readonly city: string;
+    /** The inside manager. */
+    readonly partnerName: string;
+    /** ISO date-time of the planned handover. */
+    readonly handoverOn: string;
+    /** The onboarding link (hand over now, or extend once). */
+    readonly link: string;
+  };
   /** A field manager asks for a special price; the inside manager approves, counters or rejects it by answerBy. */
   priceDecision: CustomerFacts &
     DecisionTask & {
@@ -341,7 +406,52 @@ export interface MessageParams {
       /** EUR per unit, from the volume tier. */
       readonly suggestedPrice: number;
       readonly requestedByName: string;
+      /** Absent for the first ask; a reminder to the same holder, or the task passed on to the partner. */
+      readonly phase?: 'reminder' | 'handedToPartner';
+      /** Who did not answer in time, for `handedToPartner`. */
+      readonly fromName?: string;
     };
+  /** The inside manager countered; the field manager answers by answerBy whether the customer accepts. */
+  priceCounter: CustomerFacts &
+    DecisionTask & {
+      readonly productName: string;
+      readonly sku: string;
+      readonly unit: Unit;
+      readonly weeklyVolume: number;
+      /** EUR per unit, what the field manager asked for. */
+      readonly proposedPrice: number;
+      /** EUR per unit, what the inside manager offers instead. */
+      readonly counterPrice: number;
+      readonly note?: string;
+      readonly counteredByName: string;
+    };
+  /** How a special price ended, for both partners. */
+  priceOutcome: CustomerFacts & {
+    readonly productName: string;
+    readonly sku: string;
+    readonly unit: Unit;
+    readonly outcome: PriceOutcome;
+    /** EUR per unit, the agreed price (approved, counterAccepted). */
+    readonly price?: number;
+    /** YYYY-MM-DD, the last day the agreed price applies. */
+    readonly validUntil?: string;
+    /** Why it was rejected (up to 500 characters). */
+    readonly reason?: string;
+    /** Who decided; absent when no one answered. */
+    readonly byName?: string;
+  };
+  /** On a follow-up's due day, to its owner. */
+  followUpDue: CustomerFacts & {
+    /** What to follow up on (3–500 characters). */
+    readonly topic: string;
+    /** YYYY-MM-DD. */
+    readonly dueOn: string;
+    readonly createdByName: string;
+    /** Snoozed once already: it cannot be snoozed again. */
+    readonly snoozed: boolean;
+    /** Done, snooze or hand to the partner. */
+    readonly link: string;
+  };
 }
 
 export interface RenderedMessage {
@@ -363,6 +473,10 @@ interface Phrases {
     missing: string; reserved: string; offers: string; link: string; answerBy: string; reservedUntil: string;
     city: string; handover: string; from: string; to: string;
     product: string; weeklyVolume: string; proposedPrice: string; suggestedPrice: string; difference: string; requestedBy: string;
+    menuFocus: string; wonBy: string; handoverTo: string; plannedHandover: string; partner: string; onboardingLink: string;
+    counterPrice: string; counterDifference: string; counteredBy: string;
+    outcome: string; agreedPrice: string; validUntil: string; reason: string; decidedBy: string;
+    topic: string; dueOn: string; createdBy: string; followUpLink: string;
   };
   readonly choices: readonly string[];
   readonly afterDeadline: (next?: string) => string;
@@ -371,6 +485,21 @@ interface Phrases {
   readonly perWeek: string;
   readonly priceChoices: (requestedByName: string) => readonly string[];
   readonly priceAfterDeadline: (next?: string) => string;
+  /** The words around a price question in an SMS. */
+  readonly priceAsk: { readonly forWord: string; readonly toWord: string; readonly answerBy: string; readonly by: string };
+  /** The SMS and subject prefix of a price decision after the first ask. */
+  readonly pricePhase: Record<'reminder' | 'handedToPartner', string>;
+  /** The sentence before the ask in a price decision's email after the first ask. */
+  readonly pricePhaseLead: { readonly reminder: string; readonly handedToPartner: (fromName?: string) => string };
+  readonly counterChoices: (counterPrice: string) => readonly string[];
+  /** The SMS and subject headline of each price outcome. */
+  readonly outcomes: Record<PriceOutcome, string>;
+  /** What the plan of a newly won customer is until the handover. */
+  readonly onboardingPlan: (p: { wonByName: string; insideName: string; handoverOn: string }) => string;
+  readonly onboardingChoices: (insideName: string) => readonly string[];
+  readonly followUpChoices: (snoozed: boolean) => readonly string[];
+  readonly snoozedOnce: string;
+  readonly tellCustomer: string;
   readonly signature: string;
 }
 
@@ -387,6 +516,11 @@ const PHRASES: Record<Language, Phrases> = {
       city: 'Ort', handover: 'Übergabe', from: 'Von', to: 'An',
       product: 'Artikel', weeklyVolume: 'Menge pro Woche', proposedPrice: 'Vorgeschlagener Preis', suggestedPrice: 'Staffelpreis',
       difference: 'Abweichung', requestedBy: 'Angefragt von',
+      menuFocus: 'Küche', wonBy: 'Gewonnen von', handoverTo: 'Übergabe an', plannedHandover: 'Geplante Übergabe', partner: 'Tandempartner',
+      onboardingLink: 'Übergeben oder verlängern',
+      counterPrice: 'Gegenangebot', counterDifference: 'Abweichung vom Vorschlag', counteredBy: 'Gegenangebot von',
+      outcome: 'Ergebnis', agreedPrice: 'Vereinbarter Preis', validUntil: 'Gültig bis', reason: 'Grund', decidedBy: 'Entschieden von',
+      topic: 'Thema', dueOn: 'Fällig', createdBy: 'Angelegt von', followUpLink: 'Bearbeiten',
     },
     choices: [
       'Beschafft: Den Markt nennen, der die Ware hat; sie wird dort für den Kunden reserviert.',
@@ -404,6 +538,39 @@ const PHRASES: Record<Language, Phrases> = {
       `Ablehnen: Es bleibt beim Staffelpreis; ${by} erfährt den Grund.`,
     ],
     priceAfterDeadline: (next) => (next ? `Ohne Antwort geht die Aufgabe dann an ${next}.` : 'Ohne Antwort bleibt es dann beim Staffelpreis.'),
+    priceAsk: { forWord: 'für', toWord: 'an', answerBy: 'Antwort bis', by: 'Bis' },
+    pricePhase: { reminder: 'Erinnerung: ', handedToPartner: 'Übernahme: ' },
+    pricePhaseLead: {
+      reminder: 'Die Entscheidung über diesen Sonderpreis steht noch aus.',
+      handedToPartner: (from) => `${from ?? 'Dein Tandempartner'} hat nicht rechtzeitig geantwortet; die Entscheidung liegt jetzt bei dir.`,
+    },
+    counterChoices: (price) => [
+      `Angenommen: Der Kunde nimmt das Gegenangebot an; für ihn gilt ${price}.`,
+      'Abgelehnt: Der Kunde lehnt ab; es bleibt beim Staffelpreis.',
+    ],
+    outcomes: {
+      approved: 'Sonderpreis freigegeben',
+      rejected: 'Sonderpreis abgelehnt',
+      expired: 'Keine Antwort auf Sonderpreis',
+      counterAccepted: 'Gegenangebot angenommen',
+      counterDeclined: 'Gegenangebot abgelehnt',
+      counterLapsed: 'Keine Antwort auf Gegenangebot',
+    },
+    onboardingPlan: (p) =>
+      `So geht es weiter: Bis zur Übergabe am ${p.handoverOn} betreut ${p.wonByName} (Außendienst) den Kunden, und einmal im Monat besucht ihr ihn gemeinsam; Tandem 360 erinnert an jeden Besuch. Danach ist ${p.insideName} (Innendienst) für den Kunden zuständig.`,
+    onboardingChoices: (inside) => [
+      `Jetzt übergeben: ${inside} übernimmt den Kunden sofort; das ist endgültig.`,
+      `Verlängern: Die Übergabezeit einmal um bis zu ${MAX_EXTENSION_WEEKS} Wochen verlängern, solange sie noch läuft.`,
+    ],
+    followUpChoices: (snoozed) => [
+      'Erledigt: Die Wiedervorlage ist abgeschlossen.',
+      snoozed
+        ? 'Verschieben: Nicht mehr möglich, sie wurde schon einmal verschoben.'
+        : 'Verschieben: Einmal auf einen späteren Tag legen; an dem Tag kommt die Erinnerung erneut.',
+      'Übergeben: Einmal an den Partner im Tandem abgeben, der sie dann übernimmt.',
+    ],
+    snoozedOnce: 'schon einmal verschoben',
+    tellCustomer: 'Bitte den Kunden informieren.',
     signature: 'Tandem 360',
   },
   en: {
@@ -418,6 +585,11 @@ const PHRASES: Record<Language, Phrases> = {
       city: 'City', handover: 'Handover', from: 'From', to: 'To',
       product: 'Product', weeklyVolume: 'Weekly volume', proposedPrice: 'Proposed price', suggestedPrice: 'Volume-tier price',
       difference: 'Difference', requestedBy: 'Requested by',
+      menuFocus: 'Menu focus', wonBy: 'Won by', handoverTo: 'Handover to', plannedHandover: 'Planned handover', partner: 'Tandem partner',
+      onboardingLink: 'Hand over or extend',
+      counterPrice: 'Counter-offer', counterDifference: 'Difference from proposal', counteredBy: 'Counter-offer by',
+      outcome: 'Outcome', agreedPrice: 'Agreed price', validUntil: 'Valid until', reason: 'Reason', decidedBy: 'Decided by',
+      topic: 'Topic', dueOn: 'Due', createdBy: 'Created by', followUpLink: 'Open',
     },
     choices: [
       'Sourced: name the store that has the goods; they are reserved there for the customer.',
@@ -434,6 +606,37 @@ const PHRASES: Record<Language, Phrases> = {
       `Reject: the volume-tier price stays; ${by} is told your reason.`,
     ],
     priceAfterDeadline: (next) => (next ? `Without an answer the task then goes to ${next}.` : 'Without an answer the volume-tier price then stays.'),
+    priceAsk: { forWord: 'for', toWord: 'to', answerBy: 'Reply by', by: 'By' },
+    pricePhase: { reminder: 'Reminder: ', handedToPartner: 'Over to you: ' },
+    pricePhaseLead: {
+      reminder: 'The decision on this special price is still open.',
+      handedToPartner: (from) => `${from ?? 'Your tandem partner'} did not answer in time; the decision is now yours.`,
+    },
+    counterChoices: (price) => [
+      `Accepted: the customer accepts the counter-offer; ${price} applies to them.`,
+      'Declined: the customer declines; the volume-tier price stays.',
+    ],
+    outcomes: {
+      approved: 'Special price approved',
+      rejected: 'Special price rejected',
+      expired: 'Special price not answered',
+      counterAccepted: 'Counter-offer accepted',
+      counterDeclined: 'Counter-offer declined',
+      counterLapsed: 'Counter-offer not answered',
+    },
+    onboardingPlan: (p) =>
+      `What happens next: until the handover on ${p.handoverOn} ${p.wonByName} (field manager) looks after the customer, and once a month you visit them together; Tandem 360 reminds you of each visit. Then ${p.insideName} (inside manager) looks after the customer.`,
+    onboardingChoices: (inside) => [
+      `Hand over now: ${inside} takes the customer over at once; this is final.`,
+      `Extend: extend the handover period once by up to ${MAX_EXTENSION_WEEKS} weeks, while it is still running.`,
+    ],
+    followUpChoices: (snoozed) => [
+      'Done: the follow-up is closed.',
+      snoozed ? 'Snooze: no longer possible, it was snoozed once already.' : 'Snooze: move it once to a later day; the reminder comes again on that day.',
+      'Hand over: pass it once to your tandem partner, who then owns it.',
+    ],
+    snoozedOnce: 'snoozed once already',
+    tellCustomer: 'Please tell the customer.',
     signature: 'Tandem 360',
   },
 };
@@ -463,6 +666,11 @@ function partialLineParts(params: MessageParams['partial'], language: Language):
 
 /** `12,50 €/kg` / `€12.50/kg`. */
 const unitPrice = (eur: number, unit: Unit, language: Language): string => `${formatPrice(eur, language)}/${UNIT_LABELS[language][unit][0]}`;
+/** The outcomes that end in a special price (the rest leave the volume-tier price). */
+const isAgreed = (outcome: PriceOutcome): boolean => outcome === 'approved' || outcome === 'counterAccepted';
+/** `11,90 €/kg ` before the product, when the outcome ends in a price. */
+const agreedPrice = (p: MessageParams['priceOutcome'], language: Language): string =>
+  p.price === undefined || !isAgreed(p.outcome) ? '' : `${unitPrice(p.price, p.unit, language)} `;
 /** `40 Stk/Woche` / `40 pcs/week`. */
 const weekly = (quantity: number, unit: Unit, language: Language): string => `${formatQuantity(quantity, unit, language)}${PHRASES[language].perWeek}`;
 
@@ -477,6 +685,34 @@ const firstFitting = (...variants: SmsPart[][]): SmsVariants => ({ variants });
 const COMFORT_CHARS = 14;
 
 type SmsTemplate<K extends MessageKind> = (p: MessageParams[K], language: Language) => SmsPart[] | SmsVariants;
+
+interface PriceAskFacts {
+  readonly customerName: string;
+  readonly productName: string;
+  readonly weeklyVolume: number;
+  readonly unit: Unit;
+  readonly answerBy: string;
+  readonly link: string;
+}
+
+/**
+ * A price to answer by a deadline (`Sonderpreis 12,50 € statt 13,90 €/kg für 40 kg/Woche Lachsfilet an
+ * Hotel Adler? Antwort bis Fr 10:30: <link>`), saying less as names and link grow: the volume, then the
+ * price compared with, then the product; the asked price, the deadline and the link are always there.
+ */
+function priceAsk(opening: string, comparison: string, p: PriceAskFacts, language: Language): SmsVariants {
+  const { forWord, toWord, answerBy, by } = PHRASES[language].priceAsk;
+  const product = name(p.productName);
+  const customer = name(p.customerName);
+  const deadline = formatDeadline(p.answerBy, language);
+  return firstFitting(
+    [`${opening} ${comparison} ${forWord} ${weekly(p.weeklyVolume, p.unit, language)} `, product, ` ${toWord} `, customer, `? ${answerBy} ${deadline}: ${p.link}`],
+    [`${opening} ${comparison} ${forWord} `, product, ` ${toWord} `, customer, `? ${answerBy} ${deadline}: ${p.link}`],
+    [`${opening} ${forWord} `, product, ` ${toWord} `, customer, `? ${answerBy} ${deadline}: ${p.link}`],
+    [`${opening} ${forWord} `, product, ` ${toWord} `, customer, `? ${by} ${deadline}: ${p.link}`],
+    [`${opening} ${forWord} `, customer, `? ${by} ${deadline}: ${p.link}`],
+  );
+}
 
 function renderSms(text: SmsPart[] | SmsVariants): string {
   if (!('variants' in text)) return fitSms(text);
@@ -515,10 +751,34 @@ const SMS: Record<Language, { [K in MessageKind]: SmsTemplate<K> }> = {
       ['Ware für ', name(p.customerName), ' eingetroffen in ', name(storeLabel(p.store)), `. Entscheiden: ${p.link}`],
     ),
     handover: (p, l) => [p.early ? 'Vorzeitige Übergabe: ' : 'Übergabe: ', name(p.customerName), ' (', name(p.city), `) geht ab ${formatDateTime(p.handedOverOn, l)} von `, name(p.fromName), ' an ', name(p.toName), '.'],
-    priceDecision: (p, l) => firstFitting(
-      [`Sonderpreis ${formatPrice(p.proposedPrice, l)} statt ${unitPrice(p.suggestedPrice, p.unit, l)} für ${weekly(p.weeklyVolume, p.unit, l)} `, name(p.productName), ' an ', name(p.customerName), `? Antwort bis ${formatTime(p.answerBy)}: ${p.link}`],
-      [`Sonderpreis ${formatPrice(p.proposedPrice, l)} statt ${unitPrice(p.suggestedPrice, p.unit, l)} für `, name(p.productName), ' an ', name(p.customerName), `? Antwort bis ${formatTime(p.answerBy)}: ${p.link}`],
-      [`Sonderpreis ${formatPrice(p.proposedPrice, l)} für `, name(p.productName), ' an ', name(p.customerName), `? Antwort bis ${formatTime(p.answerBy)}: ${p.link}`],
+    // The German day ends with its own full stop: `am Mo 30.11.`
+    welcome: (p, l) => p.link === undefined
+      ? ['Neukunde: ', name(p.customerName), ' (', name(p.city), '), gewonnen von ', name(p.wonByName), '. Übergabe an ', name(p.insideName), ` am ${formatDate(p.handoverOn, l)}`]
+      : firstFitting(
+        ['Neukunde: ', name(p.customerName), ' (', name(p.city), '). Übergabe an ', name(p.insideName), ` am ${formatDate(p.handoverOn, l)} Übergeben/Verlängern: ${p.link}`],
+        ['Neukunde: ', name(p.customerName), '. Übergabe an ', name(p.insideName), ` am ${formatDate(p.handoverOn, l)} Übergeben/Verlängern: ${p.link}`],
+        ['Neukunde ', name(p.customerName), `: Übergabe am ${formatDate(p.handoverOn, l)} Übergeben/Verlängern: ${p.link}`],
+        ['Neukunde ', name(p.customerName), `, Übergabe am ${formatDate(p.handoverOn, l)}: ${p.link}`],
+      ),
+    visitReminder: (p, l) => firstFitting(
+      ['Gemeinsamer Besuch fällig: ', name(p.customerName), ' (', name(p.city), ') mit ', name(p.partnerName), `. Übergabe am ${formatDate(p.handoverOn, l)} Übergeben/Verlängern: ${p.link}`],
+      ['Gemeinsamer Besuch fällig: ', name(p.customerName), ' mit ', name(p.partnerName), `. Übergeben/Verlängern: ${p.link}`],
+      ['Gemeinsamer Besuch bei ', name(p.customerName), ` fällig. Übergeben/Verlängern: ${p.link}`],
+      ['Gemeinsamer Besuch bei ', name(p.customerName), ` fällig: ${p.link}`],
+    ),
+    priceDecision: (p, l) => priceAsk(`${p.phase ? PHRASES.de.pricePhase[p.phase] : ''}Sonderpreis ${formatPrice(p.proposedPrice, l)}`, `statt ${unitPrice(p.suggestedPrice, p.unit, l)}`, p, l),
+    priceCounter: (p, l) => priceAsk(`Gegenangebot ${formatPrice(p.counterPrice, l)}`, `statt ${unitPrice(p.proposedPrice, p.unit, l)}`, p, l),
+    priceOutcome: (p, l) => [
+      `${PHRASES.de.outcomes[p.outcome]}: ${agreedPrice(p, l)}`, name(p.productName), ' für ', name(p.customerName),
+      ...(isAgreed(p.outcome)
+        ? [validity(p, l), ...(p.byName ? ['. Von ', name(p.byName)] : [])]
+        : p.outcome === 'rejected'
+          ? [...(p.reason ? ['. Grund: ', name(p.reason)] : []), ...(p.byName ? ['. Von ', name(p.byName)] : [])]
+          : ['. Es bleibt beim Staffelpreis.']),
+    ],
+    followUpDue: (p) => firstFitting(
+      ['Wiedervorlage ', name(p.customerName), ': ', name(p.topic), `. ${p.snoozed ? 'Erledigt/Übergeben' : 'Erledigt/Verschieben/Übergeben'}: ${p.link}`],
+      ['Wiedervorlage ', name(p.customerName), ': ', name(p.topic), `. Bearbeiten: ${p.link}`],
     ),
   },
   en: {
@@ -544,10 +804,33 @@ const SMS: Record<Language, { [K in MessageKind]: SmsTemplate<K> }> = {
       ['Goods for ', name(p.customerName), ' arrived at ', name(storeLabel(p.store)), `. Decide: ${p.link}`],
     ),
     handover: (p, l) => [p.early ? 'Early handover: ' : 'Handover: ', name(p.customerName), ' (', name(p.city), ') passes from ', name(p.fromName), ' to ', name(p.toName), ` on ${formatDateTime(p.handedOverOn, l)}.`],
-    priceDecision: (p, l) => firstFitting(
-      [`Special price ${formatPrice(p.proposedPrice, l)} instead of ${unitPrice(p.suggestedPrice, p.unit, l)} for ${weekly(p.weeklyVolume, p.unit, l)} `, name(p.productName), ' to ', name(p.customerName), `? Answer by ${formatTime(p.answerBy)}: ${p.link}`],
-      [`Special price ${formatPrice(p.proposedPrice, l)} instead of ${unitPrice(p.suggestedPrice, p.unit, l)} for `, name(p.productName), ' to ', name(p.customerName), `? Answer by ${formatTime(p.answerBy)}: ${p.link}`],
-      [`Special price ${formatPrice(p.proposedPrice, l)} for `, name(p.productName), ' to ', name(p.customerName), `? Answer by ${formatTime(p.answerBy)}: ${p.link}`],
+    welcome: (p, l) => p.link === undefined
+      ? ['New customer: ', name(p.customerName), ' (', name(p.city), '), won by ', name(p.wonByName), '. Handover to ', name(p.insideName), ` on ${formatDate(p.handoverOn, l)}.`]
+      : firstFitting(
+        ['New customer: ', name(p.customerName), ' (', name(p.city), '). Handover to ', name(p.insideName), ` on ${formatDate(p.handoverOn, l)}. Hand over/extend: ${p.link}`],
+        ['New customer: ', name(p.customerName), '. Handover to ', name(p.insideName), ` on ${formatDate(p.handoverOn, l)}. Hand over/extend: ${p.link}`],
+        ['New customer ', name(p.customerName), `: handover on ${formatDate(p.handoverOn, l)}. Hand over/extend: ${p.link}`],
+        ['New customer ', name(p.customerName), `, handover on ${formatDate(p.handoverOn, l)}: ${p.link}`],
+      ),
+    visitReminder: (p, l) => firstFitting(
+      ['Joint visit due: ', name(p.customerName), ' (', name(p.city), ') with ', name(p.partnerName), `. Handover on ${formatDate(p.handoverOn, l)}. Hand over/extend: ${p.link}`],
+      ['Joint visit due: ', name(p.customerName), ' with ', name(p.partnerName), `. Hand over/extend: ${p.link}`],
+      ['Joint visit due: ', name(p.customerName), `. Hand over/extend: ${p.link}`],
+      ['Joint visit due: ', name(p.customerName), `: ${p.link}`],
+    ),
+    priceDecision: (p, l) => priceAsk(`${p.phase ? PHRASES.en.pricePhase[p.phase] : ''}Special price ${formatPrice(p.proposedPrice, l)}`, `instead of ${unitPrice(p.suggestedPrice, p.unit, l)}`, p, l),
+    priceCounter: (p, l) => priceAsk(`Counter-offer ${formatPrice(p.counterPrice, l)}`, `instead of ${unitPrice(p.proposedPrice, p.unit, l)}`, p, l),
+    priceOutcome: (p, l) => [
+      `${PHRASES.en.outcomes[p.outcome]}: ${agreedPrice(p, l)}`, name(p.productName), ' for ', name(p.customerName),
+      ...(isAgreed(p.outcome)
+        ? [validity(p, l), ...(p.byName ? ['. By ', name(p.byName)] : [])]
+        : p.outcome === 'rejected'
+          ? [...(p.reason ? ['. Reason: ', name(p.reason)] : []), ...(p.byName ? ['. By ', name(p.byName)] : [])]
+          : ['. The volume-tier price stays.']),
+    ],
+    followUpDue: (p) => firstFitting(
+      ['Follow-up ', name(p.customerName), ': ', name(p.topic), `. ${p.snoozed ? 'Done/hand over' : 'Done/snooze/hand over'}: ${p.link}`],
+      ['Follow-up ', name(p.customerName), ': ', name(p.topic), `. Open: ${p.link}`],
     ),
   },
 };
@@ -597,6 +880,38 @@ function decisionBlock(
 
 const priceDecisionBlock = (p: MessageParams['priceDecision'], language: Language): string =>
   decisionBlock(p, language, PHRASES[language].priceChoices(p.requestedByName), PHRASES[language].priceAfterDeadline);
+
+const priceCounterBlock = (p: MessageParams['priceCounter'], language: Language): string =>
+  decisionBlock(p, language, PHRASES[language].counterChoices(unitPrice(p.counterPrice, p.unit, language)), PHRASES[language].priceAfterDeadline);
+
+/** `Die Entscheidung … steht noch aus. ` before a price decision's ask, after the first ask. */
+function pricePhaseLead(p: MessageParams['priceDecision'], language: Language): string {
+  const { pricePhaseLead: lead } = PHRASES[language];
+  if (p.phase === undefined) return '';
+  return `${p.phase === 'reminder' ? lead.reminder : lead.handedToPartner(p.fromName)} `;
+}
+
+/** `11,90 €/kg für Lachsfilet` / `€11.90/kg for Lachsfilet`, or the product alone when no price is known. */
+const agreedOffer = (p: MessageParams['priceOutcome'], language: Language): string =>
+  p.price === undefined ? p.productName : `${unitPrice(p.price, p.unit, language)} ${language === 'de' ? 'für' : 'for'} ${p.productName}`;
+
+/** `, gültig bis 30.11.2027` / `, valid until 30 Nov 2027`, when the outcome ends in a price with an end. */
+function validity(p: MessageParams['priceOutcome'], language: Language): string {
+  if (p.validUntil === undefined || !isAgreed(p.outcome)) return '';
+  return `, ${PHRASES[language].labels.validUntil.toLowerCase()} ${formatDate(p.validUntil, language, { year: true })}`;
+}
+
+/** The field manager's onboarding link and what it offers; nothing for the inside manager, who has no link. */
+function onboardingBlock(link: string | undefined, insideName: string, language: Language): string[] {
+  if (link === undefined) return [];
+  const { labels, onboardingChoices } = PHRASES[language];
+  return [[`${labels.onboardingLink}: ${link}`, ...onboardingChoices(insideName).map((c) => `- ${c}`)].join('\n')];
+}
+
+function followUpBlock(p: MessageParams['followUpDue'], language: Language): string {
+  const { labels, followUpChoices } = PHRASES[language];
+  return [`${labels.followUpLink}: ${p.link}`, ...followUpChoices(p.snoozed).map((c) => `- ${c}`)].join('\n');
+}
 
 const EMAIL: Record<Language, { [K in MessageKind]: EmailTemplate<K> }> = {
   de: {
@@ -650,10 +965,42 @@ const EMAIL: Record<Language, { [K in MessageKind]: EmailTemplate<K> }> = {
         : `Die Übergabezeit für den neu gewonnenen Kunden ${p.customerName} ist vorbei: Er geht von ${p.fromName} an ${p.toName}.`,
       sections: [`Ab jetzt ist ${p.toName} (${PHRASES.de.roles.inside}) für den Kunden zuständig.`],
     }),
+    welcome: (p, l) => ({
+      subject: ['Neukunde: ', name(p.customerName), ' (', name(p.city), ')'],
+      lead: `${p.wonByName} hat ${p.customerName} als Neukunden gewonnen.`,
+      sections: [PHRASES.de.onboardingPlan({ ...p, handoverOn: formatDateTime(p.handoverOn, l) }), ...onboardingBlock(p.link, p.insideName, l)],
+    }),
+    visitReminder: (p, l) => ({
+      subject: ['Gemeinsamer Besuch fällig: ', name(p.customerName)],
+      lead: `Diesen Monat steht der gemeinsame Besuch bei ${p.customerName} an. Bitte mit ${p.partnerName} einen Termin abstimmen.`,
+      sections: [`Bis zur Übergabe am ${formatDateTime(p.handoverOn, l)} besucht ihr den Kunden einmal im Monat gemeinsam.`, ...onboardingBlock(p.link, p.partnerName, l)],
+    }),
     priceDecision: (p, l) => ({
-      subject: ['Sonderpreis für ', name(p.customerName), ': ', name(p.productName), `, bis ${formatTime(p.answerBy)}`],
-      lead: `${p.requestedByName} bittet für ${p.customerName} um einen Sonderpreis: ${unitPrice(p.proposedPrice, p.unit, l)} statt ${unitPrice(p.suggestedPrice, p.unit, l)} für ${p.productName}. Bitte freigeben, ein Gegenangebot machen oder ablehnen.`,
+      subject: [p.phase ? PHRASES.de.pricePhase[p.phase] : '', 'Sonderpreis für ', name(p.customerName), ': ', name(p.productName), `, bis ${formatDeadline(p.answerBy, l)}`],
+      lead: `${pricePhaseLead(p, l)}${p.requestedByName} bittet für ${p.customerName} um einen Sonderpreis: ${unitPrice(p.proposedPrice, p.unit, l)} statt ${unitPrice(p.suggestedPrice, p.unit, l)} für ${p.productName}. Bitte freigeben, ein Gegenangebot machen oder ablehnen.`,
       sections: [priceDecisionBlock(p, l)],
+    }),
+    priceCounter: (p, l) => ({
+      subject: ['Gegenangebot für ', name(p.customerName), ': ', name(p.productName), `, bis ${formatDeadline(p.answerBy, l)}`],
+      lead: `${p.counteredByName} macht für ${p.customerName} ein Gegenangebot: ${unitPrice(p.counterPrice, p.unit, l)} statt der vorgeschlagenen ${unitPrice(p.proposedPrice, p.unit, l)} für ${p.productName}. Bitte mit dem Kunden klären, ob er annimmt.`,
+      sections: [priceCounterBlock(p, l)],
+    }),
+    priceOutcome: (p, l) => ({
+      subject: [`${PHRASES.de.outcomes[p.outcome]}: `, name(p.productName), ' für ', name(p.customerName)],
+      lead: {
+        approved: `Der Sonderpreis für ${p.customerName} ist freigegeben: ${agreedOffer(p, l)}${validity(p, l)}.`,
+        rejected: `Der Sonderpreis für ${p.customerName} ist abgelehnt: Für ${p.productName} bleibt es beim Staffelpreis.${p.reason ? ` Grund: ${p.reason}` : ''}`,
+        expired: `Über den Sonderpreis für ${p.customerName} hat niemand rechtzeitig entschieden: Für ${p.productName} bleibt es beim Staffelpreis.`,
+        counterAccepted: `${p.customerName} nimmt das Gegenangebot an: ${agreedOffer(p, l)}${validity(p, l)}.`,
+        counterDeclined: `${p.customerName} lehnt das Gegenangebot ab: Für ${p.productName} bleibt es beim Staffelpreis.`,
+        counterLapsed: `Das Gegenangebot für ${p.customerName} wurde nicht rechtzeitig beantwortet: Für ${p.productName} bleibt es beim Staffelpreis.`,
+      }[p.outcome],
+      sections: [PHRASES.de.tellCustomer],
+    }),
+    followUpDue: (p, l) => ({
+      subject: ['Wiedervorlage für ', name(p.customerName), ': ', name(p.topic)],
+      lead: `Heute ist die Wiedervorlage für ${p.customerName} fällig: ${p.topic}`,
+      sections: [followUpBlock(p, l)],
     }),
   },
   en: {
@@ -707,10 +1054,42 @@ const EMAIL: Record<Language, { [K in MessageKind]: EmailTemplate<K> }> = {
         : `The handover period for the newly won customer ${p.customerName} is over: the customer passes from ${p.fromName} to ${p.toName}.`,
       sections: [`From now on ${p.toName} (${PHRASES.en.roles.inside}) looks after the customer.`],
     }),
+    welcome: (p, l) => ({
+      subject: ['New customer: ', name(p.customerName), ' (', name(p.city), ')'],
+      lead: `${p.wonByName} has won ${p.customerName} as a new customer.`,
+      sections: [PHRASES.en.onboardingPlan({ ...p, handoverOn: formatDateTime(p.handoverOn, l) }), ...onboardingBlock(p.link, p.insideName, l)],
+    }),
+    visitReminder: (p, l) => ({
+      subject: ['Joint visit due: ', name(p.customerName)],
+      lead: `This month's joint visit to ${p.customerName} is due. Please agree a date with ${p.partnerName}.`,
+      sections: [`Until the handover on ${formatDateTime(p.handoverOn, l)} you visit the customer together once a month.`, ...onboardingBlock(p.link, p.partnerName, l)],
+    }),
     priceDecision: (p, l) => ({
-      subject: ['Special price for ', name(p.customerName), ': ', name(p.productName), `, by ${formatTime(p.answerBy)}`],
-      lead: `${p.requestedByName} asks for a special price for ${p.customerName}: ${unitPrice(p.proposedPrice, p.unit, l)} instead of ${unitPrice(p.suggestedPrice, p.unit, l)} for ${p.productName}. Please approve, counter or reject.`,
+      subject: [p.phase ? PHRASES.en.pricePhase[p.phase] : '', 'Special price for ', name(p.customerName), ': ', name(p.productName), `, by ${formatDeadline(p.answerBy, l)}`],
+      lead: `${pricePhaseLead(p, l)}${p.requestedByName} asks for a special price for ${p.customerName}: ${unitPrice(p.proposedPrice, p.unit, l)} instead of ${unitPrice(p.suggestedPrice, p.unit, l)} for ${p.productName}. Please approve, counter or reject.`,
       sections: [priceDecisionBlock(p, l)],
+    }),
+    priceCounter: (p, l) => ({
+      subject: ['Counter-offer for ', name(p.customerName), ': ', name(p.productName), `, by ${formatDeadline(p.answerBy, l)}`],
+      lead: `${p.counteredByName} counters for ${p.customerName}: ${unitPrice(p.counterPrice, p.unit, l)} instead of the proposed ${unitPrice(p.proposedPrice, p.unit, l)} for ${p.productName}. Please ask the customer whether they accept.`,
+      sections: [priceCounterBlock(p, l)],
+    }),
+    priceOutcome: (p, l) => ({
+      subject: [`${PHRASES.en.outcomes[p.outcome]}: `, name(p.productName), ' for ', name(p.customerName)],
+      lead: {
+        approved: `The special price for ${p.customerName} is approved: ${agreedOffer(p, l)}${validity(p, l)}.`,
+        rejected: `The special price for ${p.customerName} is rejected: the volume-tier price for ${p.productName} stays.${p.reason ? ` Reason: ${p.reason}` : ''}`,
+        expired: `No one decided on the special price for ${p.customerName} in time: the volume-tier price for ${p.productName} stays.`,
+        counterAccepted: `${p.customerName} accepts the counter-offer: ${agreedOffer(p, l)}${validity(p, l)}.`,
+        counterDeclined: `${p.customerName} declines the counter-offer: the volume-tier price for ${p.productName} stays.`,
+        counterLapsed: `The counter-offer for ${p.customerName} was not answered in time: the volume-tier price for ${p.productName} stays.`,
+      }[p.outcome],
+      sections: [PHRASES.en.tellCustomer],
+    }),
+    followUpDue: (p, l) => ({
+      subject: ['Follow-up for ', name(p.customerName), ': ', name(p.topic)],
+      lead: `The follow-up for ${p.customerName} is due today: ${p.topic}`,
+      sections: [followUpBlock(p, l)],
     }),
   },
 };
@@ -753,18 +1132,84 @@ const percentFormats: Record<Language, Intl.NumberFormat> = {
   en: new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' }),
 };
 
+/** `-1,40 €/kg (-10,1 %)`: how far `price` lies from `from`, per unit and in percent. */
+function priceDifference(price: number, from: number, unit: Unit, language: Language): string {
+  const difference = Math.round((price - from) * 100) / 100;
+  const percent = from > 0 ? ` (${percentFormats[language].format(difference / from).replace(/\u00a0/g, ' ')})` : '';
+  return `${difference > 0 ? '+' : ''}${unitPrice(difference, unit, language)}${percent}`;
+}
+
 function priceFacts(p: MessageParams['priceDecision'], language: Language): string {
   const { labels } = PHRASES[language];
-  const difference = Math.round((p.proposedPrice - p.suggestedPrice) * 100) / 100;
-  const percent = p.suggestedPrice > 0 ? ` (${percentFormats[language].format(difference / p.suggestedPrice).replace(/\u00a0/g, ' ')})` : '';
   return [
     `${labels.customer}: ${p.customerName} (${p.customerId})`,
     `${labels.product}: ${p.productName} (${p.sku})`,
     `${labels.weeklyVolume}: ${formatQuantity(p.weeklyVolume, p.unit, language)}`,
     `${labels.proposedPrice}: ${unitPrice(p.proposedPrice, p.unit, language)}`,
     `${labels.suggestedPrice}: ${unitPrice(p.suggestedPrice, p.unit, language)}`,
-    `${labels.difference}: ${difference > 0 ? '+' : ''}${unitPrice(difference, p.unit, language)}${percent}`,
+    `${labels.difference}: ${priceDifference(p.proposedPrice, p.suggestedPrice, p.unit, language)}`,
     `${labels.requestedBy}: ${p.requestedByName}`,
+  ].join('\n');
+}
+
+function counterFacts(p: MessageParams['priceCounter'], language: Language): string {
+  const { labels } = PHRASES[language];
+  const note = p.note?.trim();
+  return [
+    `${labels.customer}: ${p.customerName} (${p.customerId})`,
+    `${labels.product}: ${p.productName} (${p.sku})`,
+    `${labels.weeklyVolume}: ${formatQuantity(p.weeklyVolume, p.unit, language)}`,
+    `${labels.proposedPrice}: ${unitPrice(p.proposedPrice, p.unit, language)}`,
+    `${labels.counterPrice}: ${unitPrice(p.counterPrice, p.unit, language)}`,
+    `${labels.counterDifference}: ${priceDifference(p.counterPrice, p.proposedPrice, p.unit, language)}`,
+    `${labels.counteredBy}: ${p.counteredByName}`,
+    ...(note ? [`${labels.note}: ${note}`] : []),
+  ].join('\n');
+}
+
+function outcomeFacts(p: MessageParams['priceOutcome'], language: Language): string {
+  const { labels, outcomes } = PHRASES[language];
+  const reason = p.reason?.trim();
+  return [
+    `${labels.customer}: ${p.customerName} (${p.customerId})`,
+    `${labels.product}: ${p.productName} (${p.sku})`,
+    `${labels.outcome}: ${outcomes[p.outcome]}`,
+    ...(p.price !== undefined && isAgreed(p.outcome) ? [`${labels.agreedPrice}: ${unitPrice(p.price, p.unit, language)}`] : []),
+    ...(p.validUntil !== undefined && isAgreed(p.outcome) ? [`${labels.validUntil}: ${formatDate(p.validUntil, language, { year: true })}`] : []),
+    ...(reason ? [`${labels.reason}: ${reason}`] : []),
+    ...(p.byName ? [`${labels.decidedBy}: ${p.byName}`] : []),
+  ].join('\n');
+}
+
+function welcomeFacts(p: MessageParams['welcome'], language: Language): string {
+  const { labels, roles } = PHRASES[language];
+  return [
+    `${labels.customer}: ${p.customerName} (${p.customerId})`,
+    `${labels.city}: ${p.city}`,
+    `${labels.menuFocus}: ${p.menuFocus.join(', ')}`,
+    `${labels.wonBy}: ${p.wonByName} (${roles.field})`,
+    `${labels.handoverTo}: ${p.insideName} (${roles.inside})`,
+    `${labels.plannedHandover}: ${formatDateTime(p.handoverOn, language)}`,
+  ].join('\n');
+}
+
+function visitFacts(p: MessageParams['visitReminder'], language: Language): string {
+  const { labels, roles } = PHRASES[language];
+  return [
+    `${labels.customer}: ${p.customerName} (${p.customerId})`,
+    `${labels.city}: ${p.city}`,
+    `${labels.partner}: ${p.partnerName} (${roles.inside})`,
+    `${labels.plannedHandover}: ${formatDateTime(p.handoverOn, language)}`,
+  ].join('\n');
+}
+
+function followUpFacts(p: MessageParams['followUpDue'], language: Language): string {
+  const { labels, snoozedOnce } = PHRASES[language];
+  return [
+    `${labels.customer}: ${p.customerName} (${p.customerId})`,
+    `${labels.topic}: ${p.topic.trim()}`,
+    `${labels.dueOn}: ${formatDate(p.dueOn, language)}${p.snoozed ? ` (${snoozedOnce})` : ''}`,
+    `${labels.createdBy}: ${p.createdByName}`,
   ].join('\n');
 }
 
@@ -778,7 +1223,12 @@ const FACTS: { [K in MessageKind]: FactsTemplate<K> } = {
   sourced: requestFacts,
   stockArrived: requestFacts,
   handover: handoverFacts,
+  welcome: welcomeFacts,
+  visitReminder: visitFacts,
   priceDecision: priceFacts,
+  priceCounter: counterFacts,
+  priceOutcome: outcomeFacts,
+  followUpDue: followUpFacts,
 };
 
 function emailBody(recipientName: string | undefined, facts: string, text: EmailText, language: Language): string {
