@@ -16,6 +16,7 @@ import { DynamoTerritoryDirectory } from '../functions/repository/territory-dire
 import { synthesize, DEFAULT_OUTDIR } from './cloud-assembly';
 import { formatCoverageSummary, summarizeCoverage } from './coverage-summary';
 import { ensureDynamoDbLocal, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { replayLifecycle } from './demo/lifecycle-demo';
 import { replayStory } from './demo/story-demo';
 import { awaitTandemsProvisioned, countTandemResources, formatQuotaReport } from './demo/tandem-provisioning';
 import { directoryRecipients } from './demo/directory-recipients';
@@ -120,6 +121,11 @@ async function main(): Promise<void> {
       const outcomes = await replayStory(cloud, (line) => lines.push(line));
       step.done(outcomes.map((o) => `${o.requestId} ${o.status}`).join(', '));
       console.log(lines.join('\n'));
+      step.begin('Replaying the customer lifecycle: a special price, a new customer handed over');
+      const lifecycleLines: string[] = [];
+      const lifecycle = await replayLifecycle(cloud, (line) => lifecycleLines.push(line));
+      step.done(lifecycle.map((o) => `${o.customerId} ${o.outcome}`).join(', '));
+      console.log(lifecycleLines.join('\n'));
     }
     console.log('\nReady. Press Ctrl-C to stop.');
   } catch (error) {

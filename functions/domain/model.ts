@@ -170,6 +170,23 @@ export const customerSchema = z.object({
   owner: z.enum(ROLES),
   wonOn: isoDateSchema.optional(),
   homeStoreId: storeIdSchema,
+  // A customer registered through onboarding (functions/customer-lifecycle/domain/onboarding.ts) also has:
+  contact: z.object({ name: z.string().min(1).max(80), phone: e164Schema, email: emailSchema.optional() }).optional(),
+  menuFocus: z.array(z.string().min(1).max(40)).max(10).optional(),
+  expectedWeeklyVolumeEur: z.number().positive().optional(),
+  /** The handover plan: when the customer passes from the field to the inside role, extended once at most. */
+  onboarding: z
+    .object({
+      registrationId: z.string().min(1).max(80),
+      registeredBy: personIdSchema,
+      wonAt: isoDateTimeSchema,
+      handoverAt: isoDateTimeSchema,
+      extended: z.boolean(),
+      handedOverAt: isoDateTimeSchema.optional(),
+    })
+    .optional(),
+  /** When the customer passed to the inside role. */
+  handedOverAt: isoDateTimeSchema.optional(),
 });
 export type Customer = z.infer<typeof customerSchema>;
 

@@ -103,6 +103,11 @@ export type TaskDecideOutcome =
 /** Items written in the same transaction as an answer: the case's own record and its audit event. */
 export type AnswerRecords = (ref: CustomerTaskRef, decided: StoredAnswer) => NonNullable<TransactWriteCommandInput['TransactItems']>;
 
+/** A task changed between reading and writing it (re-targeted at this moment): transient, the step is retried. */
+export class TaskChangedError extends Error {
+  override readonly name = 'TaskChangedError';
+}
+
 /** How long a closed reference is kept, so a late click gets 410 rather than 404. */
 const REF_RETENTION_SECONDS = 30 * 24 * 3600;
 
@@ -204,7 +209,8 @@ export class DynamoCustomerTasks {
       // Answered (or re-targeted) at this very moment: the stored state decides.
       const latest = await this.getTask(input.customerId, input.taskId);
       if (latest?.status === 'DECIDED' && latest.decided) return { outcome: 'decided', decided: latest.decided };
-      throw new ConflictError(`task ${input.taskId} of customer ${input.customerId} changed while it was offered; the step is retried`);
+      // Not a ConflictError (which the workflow treats as permanent): the retried step offers again and sees the new state.
+      throw new TaskChangedError(`task ${input.taskId} of customer ${input.customerId} changed while it was offered; the step is retried`);
     }
   }
 

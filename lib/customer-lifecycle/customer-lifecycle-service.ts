@@ -6,7 +6,11 @@ import { Construct } from 'constructs';
 import type { StoreApi } from '../api/store-api';
 import type { NotificationTopics } from '../notifications/notification-topics';
 import type { CustomerLifecycleSettings, CustomerRequestSettings } from '../stage-config';
+import { FollowUpWorkflow } from './follow-up-workflow';
 import { LifecycleKit } from './lifecycle-kit';
+import { OnboardingWorkflow } from './onboarding-workflow';
+import { PriceRequestWorkflow } from './price-request-workflow';
+import { Reassignment } from './reassignment';
 
 export interface CustomerLifecycleServiceProps {
   readonly table: TableV2;
@@ -55,6 +59,11 @@ export class CustomerLifecycleService extends Construct {
     });
     props.api.addIamRoute(customer, 'GET', new LambdaIntegration(getCustomer.fn), { requestParameters: { 'method.request.path.id': true } });
 
+    new Reassignment(this, 'Reassignment', { kit: this.kit, topics: props.topics, root: props.api.api.root });
+
     // Workflows (each in a construct of its own):
+    new OnboardingWorkflow(this, 'Onboarding', { kit: this.kit, customers, customer });
+    new PriceRequestWorkflow(this, 'PriceRequests', { kit: this.kit });
+    new FollowUpWorkflow(this, 'FollowUps', { kit: this.kit, customer });
   }
 }

@@ -9,6 +9,7 @@
  */
 import { stageConfig } from '../../lib/stage-config';
 import { devTemplate } from '../support/infra-template';
+import { allStates, definitionOf, type State } from '../support/state-machine-definitions';
 
 // The dev app, synthesized once for the infra project by test/infra/global-setup.ts.
 const template = devTemplate();
@@ -120,72 +121,7 @@ const API_FUNCTIONS = ['SubmitRequest', 'GetRequest', 'StockFeed', 'GetTask', 'D
 
 // ------------------------------------------------------------ the ASL
 
-interface Retrier {
-  readonly ErrorEquals: string[];
-  readonly MaxAttempts?: number;
-  readonly JitterStrategy?: string;
-  readonly MaxDelaySeconds?: number;
-}
-
-interface Catcher {
-  readonly ErrorEquals: string[];
-  readonly Next: string;
-  readonly ResultPath?: string | null;
-}
-
-interface State {
-  readonly Type: string;
-  readonly Next?: string;
-  readonly Default?: string;
-  readonly Choices?: { readonly Next: string }[];
-  readonly Resource?: string;
-  readonly Parameters?: JsonObject;
-  readonly Retry?: Retrier[];
-  readonly Catch?: Catcher[];
-  readonly TimeoutSecondsPath?: string;
-  readonly ErrorPath?: string;
-  readonly CausePath?: string;
-  readonly Branches?: Definition[];
-  readonly ItemProcessor?: Definition;
-  readonly Iterator?: Definition;
-}
-
-interface Definition {
-  readonly StartAt: string;
-  readonly States: Record<string, State>;
-}
-
-/**
- * A token of the definition as text that stays valid inside a JSON string: `${Logical}` for a Ref,
- * `${Logical.Arn}` for a GetAtt, `${AWS.Partition}` for a pseudo parameter (no colons, so ARNs still split on them).
- */
-function placeholder(token: Json): string {
-  if (isObject(token)) {
-    if (typeof token.Ref === 'string') return `\${${token.Ref.replace(/::/g, '.')}}`;
-    const getAtt = token['Fn::GetAtt'];
-    if (Array.isArray(getAtt) && getAtt.every((part) => typeof part === 'string')) return `\${${getAtt.join('.')}}`;
-  }
-  return '${Token}';
-}
-
-function definition(): Definition {
-  const body = stateMachine.Properties.DefinitionString;
-  if (typeof body === 'string') return JSON.parse(body) as Definition;
-  const join = isObject(body) ? body['Fn::Join'] : undefined;
-  if (!Array.isArray(join) || join[0] !== '' || !Array.isArray(join[1])) throw new Error(`unexpected DefinitionString: ${show(body)}`);
-  return JSON.parse(join[1].map((part) => (typeof part === 'string' ? part : placeholder(part))).join('')) as Definition;
-}
-
-/** Every state, nested ones (Parallel branches, Map item processors) included. */
-function allStates(machine: Definition): [string, State][] {
-  return Object.entries(machine.States).flatMap(([name, state]): [string, State][] => [
-    [name, state],
-    ...(state.Branches ?? []).flatMap(allStates),
-    ...[state.ItemProcessor, state.Iterator].filter((d): d is Definition => d !== undefined).flatMap(allStates),
-  ]);
-}
-
-const asl = definition();
+const asl = definitionOf(stateMachine.Properties.DefinitionString);
 const states = allStates(asl);
 const tasks = states.filter(([, s]) => s.Type === 'Task');
 function stateNamed(name: string): State {
@@ -434,10 +370,15 @@ describe('least privilege', () => {
     expect(problems).toEqual([]);
   });
 
-  test('DecideTask may answer the decision tasks of this state machine only; of the others only OfferDecision may, and no other function touches Step Functions', () => {
+  test('DecideTask may answer the decision tasks of this state machine, and (success only) those of the customer lifecycle machines its link also serves; of the others only OfferDecision may, and no other function touches Step Functions', () => {
     const problems: string[] = [];
+    const lifecycleMachines = Object.keys(resources('AWS::StepFunctions::StateMachine')).filter((id) => id.startsWith('CustomerLifecycle'));
     for (const name of ['DecideTask', 'OfferDecision']) {
-      const statements = statementsOfFunction(name).filter((s) => concerns(s, 'states'));
+      const all = statementsOfFunction(name).filter((s) => concerns(s, 'states'));
+      // The decision link answers customer tasks too (customer-lifecycle/tasks): SendTaskSuccess on those machines, nothing else.
+      const lifecycle = all.filter((s) => name === 'DecideTask' && lifecycleMachines.some((id) => same(s.Resource, { Ref: id })));
+      for (const s of lifecycle) if (!same(actionsOf(s), ['states:SendTaskSuccess'])) problems.push(`${name}: on a lifecycle machine ${show(s)}`);
+      const statements = all.filter((s) => !lifecycle.includes(s));
       const actions = statements.flatMap(actionsOf);
       for (const needed of ['states:SendTaskSuccess', 'states:SendTaskFailure']) if (!actions.includes(needed)) problems.push(`${name}: lacks ${needed}`);
       for (const s of statements) {

@@ -4,6 +4,7 @@
  * six weeks, per stage) and then passes to the inside role. The field manager
  * may hand over early, or extend the period once. Pure rules, no I/O.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ConflictError, ValidationError } from '../../domain/errors';
 import { e164Schema, emailSchema, personIdSchema, postcodeSchema } from '../../domain/model';
@@ -77,4 +78,81 @@ export function applyHandoverAction(plan: HandoverPlan, body: unknown, now: Date
     throw new ValidationError('handover action', [{ field: 'action', problem: 'the handover period is over; it can no longer be extended' }]);
   }
   return { ...plan, handoverAt: new Date(Date.parse(plan.handoverAt) + action.weeks * WEEK_MS).toISOString(), extended: true };
+}
+
+/** The plan as the customer record keeps it: the handover plan, the registration it came from and who won the customer. */
+export interface OnboardingPlan extends HandoverPlan {
+  readonly registrationId: string;
+  readonly registeredBy: string;
+}
+
+/** The onboarding of a customer is one case, and one execution under the same name (a customer is onboarded once). */
+export const onboardingCaseId = (customerId: string): string => `onboarding-${customerId}`;
+
+/** One handover task per round of the handover period: the welcome is round 0, each later wait the next. */
+export const handoverTaskId = (customerId: string, round: number): string => `onb-${customerId}-${round}`;
+
+/**
+ * Customers registered here get ids from C100001 up, counted by one atomic
+ * counter: the seed's customers are numbered from C000001 (three per
+ * territory, so at most a few thousand) and prospects live in C900000–C999999.
+ */
+export const ONBOARDED_ID_BASE = 100_000;
+const ONBOARDED_ID_LIMIT = 900_000;
+
+export function onboardedCustomerId(counter: number): string {
+  const n = ONBOARDED_ID_BASE + counter;
+  if (!(Number.isInteger(counter) && counter >= 1 && n < ONBOARDED_ID_LIMIT)) throw new RangeError(`customer id counter ${counter} is outside 1–${ONBOARDED_ID_LIMIT - ONBOARDED_ID_BASE - 1}`);
+  return `C${String(n).padStart(6, '0')}`;
+}
+
+/** What POST /customers answers, and answers again for the same registration. */
+export interface RegistrationAnswer {
+  readonly customerId: string;
+  readonly territoryId: string;
+  readonly status: 'new';
+  readonly owner: 'field';
+  readonly handoverAt: string;
+}
+
+/** The idempotency record of a registration: a repeat with the same body gets the same answer, another body a 409. */
+export interface RegistrationRecord {
+  readonly registrationId: string;
+  readonly fingerprint: string;
+  readonly answer: RegistrationAnswer;
+  readonly registeredAt: string;
+}
+
+/**
+ * A SHA-256 digest of what the registration means: keys sorted at every
+ * level, so a retry that writes its fields in another order is still the
+ * same registration (the parsed body is already trimmed).
+ */
+export function registrationFingerprint(registration: CustomerRegistration): string {
+  return createHash('sha256').update(canonical(registration)).digest('hex');
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The field manager's answer as the handover task stores it and the workflow reads it (`outcome`, as every task answer). */
+export type HandoverAnswer = { readonly outcome: 'handover-now' } | { readonly outcome: 'extend'; readonly weeks: number };
+
+/** The body (`{action: …}`, from the link or the app) as the task's answer; a ValidationError names the field. */
+export function parseHandoverAnswer(body: unknown): HandoverAnswer {
+  const action = validate(handoverActionSchema, body, 'handover action') as HandoverAction;
+  return action.action === 'extend' ? { outcome: 'extend', weeks: action.weeks } : { outcome: 'handover-now' };
+}
+
+/** The stored answer as the action applyHandoverAction takes. */
+export function actionOfAnswer(answer: { readonly outcome: string } & Record<string, unknown>): HandoverAction {
+  if (answer.outcome === 'handover-now') return { action: 'handover-now' };
+  if (answer.outcome === 'extend' && typeof answer.weeks === 'number') return { action: 'extend', weeks: answer.weeks };
+  throw new Error(`not a handover answer: ${answer.outcome}`);
 }
