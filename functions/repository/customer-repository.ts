@@ -7,9 +7,6 @@ import { onboardedCustomerId, type RegistrationRecord } from '../customer-lifecy
 import { queryAll, type TableContext } from './document-client';
 import { customerItem, fromItem, INDEX, key, toUtc, type Item } from './table-layout';
 
-// The onboarding's own items, outside any customer's partition: found by the registration id, and the id counter.
-const registrationKey = (registrationId: string) => ({ pk: `REGISTRATION#${registrationId}`, sk: 'REGISTRATION' });
-const CUSTOMER_ID_COUNTER = { pk: 'COUNTER#CUSTOMERID', sk: 'COUNTER' };
 
 export class DynamoCustomerRepository implements CustomerRepository {
   constructor(private readonly ctx: TableContext) {}
@@ -49,7 +46,7 @@ export class DynamoCustomerRepository implements CustomerRepository {
 
   /** The registration POST /customers recorded under this id, with its body's fingerprint. */
   async getRegistration(registrationId: string): Promise<RegistrationRecord | undefined> {
-    const out = await this.ctx.doc.send(new GetCommand({ TableName: this.ctx.tableName, Key: registrationKey(registrationId), ConsistentRead: true }));
+    const out = await this.ctx.doc.send(new GetCommand({ TableName: this.ctx.tableName, Key: key.registration(registrationId), ConsistentRead: true }));
     // Read raw: `fingerprint` is a layout attribute that fromItem strips.
     return out.Item ? { registrationId: String(out.Item.registrationId), fingerprint: String(out.Item.fingerprint), answer: out.Item.answer as RegistrationRecord['answer'], registeredAt: String(out.Item.registeredAt) } : undefined;
   }
@@ -59,7 +56,7 @@ export class DynamoCustomerRepository implements CustomerRepository {
     const out = await this.ctx.doc.send(
       new UpdateCommand({
         TableName: this.ctx.tableName,
-        Key: CUSTOMER_ID_COUNTER,
+        Key: key.customerIdCounter(),
         UpdateExpression: 'ADD lastNumber :one SET entity = :entity',
         ExpressionAttributeValues: { ':one': 1, ':entity': 'Counter' },
         ReturnValues: 'UPDATED_NEW',
@@ -79,7 +76,7 @@ export class DynamoCustomerRepository implements CustomerRepository {
     events: readonly Item[],
   ): Promise<{ readonly outcome: 'created' } | { readonly outcome: 'registered-before'; readonly registration: RegistrationRecord }> {
     const registrationItem = {
-      ...registrationKey(registration.registrationId),
+      ...key.registration(registration.registrationId),
       entity: 'CustomerRegistration',
       ...registration,
       customerId: registration.answer.customerId,

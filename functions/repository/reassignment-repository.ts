@@ -21,13 +21,12 @@ export interface ReassignmentRecord {
   readonly at: string;
 }
 
-const reassignmentKey = (reassignmentId: string) => ({ pk: `REASSIGNMENT#${reassignmentId}`, sk: 'REASSIGNMENT' });
 
 export class DynamoReassignments {
   constructor(private readonly ctx: TableContext) {}
 
   async get(reassignmentId: string): Promise<ReassignmentRecord | undefined> {
-    const out = await this.ctx.doc.send(new GetCommand({ TableName: this.ctx.tableName, Key: reassignmentKey(reassignmentId), ConsistentRead: true }));
+    const out = await this.ctx.doc.send(new GetCommand({ TableName: this.ctx.tableName, Key: key.reassignment(reassignmentId), ConsistentRead: true }));
     return out.Item as ReassignmentRecord | undefined;
   }
 
@@ -36,7 +35,7 @@ export class DynamoReassignments {
       await this.ctx.doc.send(
         new PutCommand({
           TableName: this.ctx.tableName,
-          Item: { ...reassignmentKey(record.reassignmentId), entity: 'Reassignment', ...record, at: toUtc(record.at) },
+          Item: { ...key.reassignment(record.reassignmentId), entity: 'Reassignment', ...record, at: toUtc(record.at) },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

@@ -94,6 +94,12 @@ export const key = {
   customerPrice: (customerId: string, sku: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `PRICE#${sku}` }),
   priceRequest: (customerId: string, priceRequestId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `PRICEREQUEST#${priceRequestId}` }),
   followUp: (customerId: string, followUpId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `FOLLOWUP#${followUpId}` }),
+  /** A customer registration (POST /customers) by its idempotency key: the body's fingerprint and the answer. */
+  registration: (registrationId: string) => ({ pk: `REGISTRATION#${registrationId}`, sk: 'REGISTRATION' }),
+  /** The counter new customer ids are drawn from (atomic ADD). */
+  customerIdCounter: () => ({ pk: 'COUNTER#CUSTOMERID', sk: 'COUNTER' }),
+  /** A territory reassignment (POST /reassignments) by its idempotency key, with its result. */
+  reassignment: (reassignmentId: string) => ({ pk: `REASSIGNMENT#${reassignmentId}`, sk: 'REASSIGNMENT' }),
   /** Sort key of a request in the time-ordered indexes; UTC milliseconds so text order is time order. */
   requestTime: (createdAt: string, requestId: string) => `REQUEST#${toUtc(createdAt)}#${requestId}`,
 } as const;

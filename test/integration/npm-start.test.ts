@@ -60,6 +60,10 @@ test('npm start comes up, serves the endpoints it prints, and stops cleanly on S
     // By day the SMS goes at once; in the quiet hours (20:00–07:00 Berlin) it is shown as held.
     expect(output).toMatch(/SMS {3}→ .*: Reserviert: 10 Stk Gans|SMS {3}⏸ .*: reserved, held for the quiet hours until/);
     expect(output).toMatch(/The same link again → 410/);
+    // The customer lifecycle replays: a special price approved by the link, a new customer handed over early.
+    expect(output).toMatch(/Replaying the customer lifecycle.*: C000475 price \d+\.\d\d, C\d{6} handed-over/);
+    expect(output).toMatch(/Recorded for the customer: FIS-0002 at \d+\.\d\d € from \d{4}-\d\d-\d\d until \d{4}-\d\d-\d\d/);
+    expect(output).toMatch(/Customer C\d{6}: status handed-over, owner inside/);
 
     const awsEndpoint = exported(output, 'AWS_ENDPOINT_URL_SFN');
     const dynamoDbEndpoint = exported(output, 'AWS_ENDPOINT_URL_DYNAMODB');

@@ -22,15 +22,22 @@ export interface TaskPageContent {
   readonly submit: string;
 }
 
-export interface CustomerTaskKindHandler {
+/** What records() gets besides the answer: the table, and what check() read of the case. */
+export interface AnswerContext<C> {
+  readonly tableName: string;
+  readonly checked: C;
+}
+
+/** `C`: what check() reads of the case and records() writes from (e.g. the plan an extension moves). */
+export interface CustomerTaskKindHandler<C = unknown> {
   /** The answer from a JSON body; a ValidationError names the field and the problem. */
   parseAnswer(body: unknown): StoredAnswer['answer'];
   /** The same answer from the page's form fields (strings), before parseAnswer sees it. */
   fromForm(form: URLSearchParams): unknown;
-  /** Checks the answer against the case now (ConflictError / ValidationError); writes nothing. */
-  check(ctx: TableContext, ref: CustomerTaskRef, answer: StoredAnswer['answer'], now: Date): Promise<void>;
-  /** The case's own records, written in one transaction with the answer. */
-  records: AnswerRecords;
+  /** Checks the answer against the case now (ConflictError / ValidationError); writes nothing; returns what records() needs of the case. */
+  check(ctx: TableContext, ref: CustomerTaskRef, answer: StoredAnswer['answer'], now: Date): Promise<C>;
+  /** The case's own records, written in one transaction with the answer (conditioned on the case as check() read it, where that matters). */
+  records(ref: CustomerTaskRef, decided: StoredAnswer, context: AnswerContext<C>): ReturnType<AnswerRecords>;
   /** What the link's page shows, in the holder's language. */
   page(ctx: TableContext, ref: CustomerTaskRef, language: Language): Promise<TaskPageContent>;
   /**

@@ -6,7 +6,7 @@ import { handoverTask } from './handover-task';
 import { priceCounterTask } from './price-counter-task';
 import { priceDecisionTask } from './price-decision-task';
 
-export const CUSTOMER_TASK_HANDLERS: Partial<Record<CustomerTaskKind, CustomerTaskKindHandler>> = {
+export const CUSTOMER_TASK_HANDLERS: Readonly<Record<CustomerTaskKind, CustomerTaskKindHandler>> = {
   handover: handoverTask,
   followUp: followUpTask,
   priceDecision: priceDecisionTask,

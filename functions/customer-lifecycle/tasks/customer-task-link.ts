@@ -55,8 +55,10 @@ export async function answerCustomerTask(
   const answer = handler.parseAnswer('form' in input ? handler.fromForm(input.form) : input.json);
   const gone = whyGone(current, now.toISOString());
   if (gone) throw new GoneError(`decision reference ${current.ref} ${current.status === 'SUPERSEDED' && current.supersededBecause ? current.supersededBecause : gone}`);
-  await handler.check(ctx, current, answer, now);
-  const taken = await new DynamoCustomerTasks(ctx).decide(current.ref, answer, now.toISOString(), handler.records);
+  const checked = await handler.check(ctx, current, answer, now);
+  const taken = await new DynamoCustomerTasks(ctx).decide(current.ref, answer, now.toISOString(), (ref, decided) =>
+    handler.records(ref, decided, { tableName: ctx.tableName, checked }),
+  );
   if (taken.outcome === 'unknown') throw new NotFoundError('decision reference', current.ref);
   if (taken.outcome === 'gone') throw new GoneError(`decision reference ${current.ref} ${taken.why}`);
   const delivery = taken.ref.taskToken && taken.ref.decided ? await deliverAnswer(sfn, taken.ref.taskToken, taken.ref.decided) : 'task-gone';

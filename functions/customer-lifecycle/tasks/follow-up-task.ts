@@ -15,7 +15,6 @@ import type { TableContext } from '../../repository/document-client';
 import { DynamoFollowUps, followUpAnswerRecords, type FollowUpRecord } from '../../repository/follow-up-repository';
 import { DynamoTandemDirectory } from '../../repository/tandem-directory';
 import { escapeHtml } from '../../shared/http-response';
-import { requiredEnv } from '../../shared/environment';
 import { actionOf, applyFollowUpAction, berlinDate, otherRole, ownerOfTask, parseFollowUpAnswer } from '../domain/follow-up';
 import { loadCustomerFacts } from '../workflow/customer-facts';
 import type { CustomerTaskKindHandler, TaskPageContent } from './customer-task-kind';
@@ -114,7 +113,7 @@ export const followUpTask: CustomerTaskKindHandler = {
     applyFollowUpAction(followUp, actionOf(answer), now);
   },
 
-  records: (ref, decided) => followUpAnswerRecords(requiredEnv('TABLE_NAME'))(ref, decided),
+  records: (ref, decided, { tableName }) => followUpAnswerRecords(tableName)(ref, decided),
 
   async page(ctx, ref, language: Language): Promise<TaskPageContent> {
     const t = TEXT[language];

@@ -15,7 +15,6 @@ import type { Language } from '../../domain/model';
 import { formatDate, formatDateTime } from '../../customer-request/domain/messages';
 import { DynamoCustomerRepository } from '../../repository/customer-repository';
 import { customerEventItem } from '../../repository/customer-history';
-import type { StoredAnswer } from '../../repository/customer-task-repository';
 import { key } from '../../repository/table-layout';
 import { escapeHtml } from '../../shared/http-response';
 import { actionOfAnswer, applyHandoverAction, MAX_EXTENSION_WEEKS, parseHandoverAnswer, type OnboardingPlan } from '../domain/onboarding';
@@ -24,13 +23,14 @@ import { loadCustomerFacts } from '../workflow/customer-facts';
 import type { CustomerTaskKindHandler, TaskPageContent } from './customer-task-kind';
 
 /**
- * The plan check() read and the plan the answer makes of it, for records():
- * records() builds the transaction synchronously and gets no case data, and
- * an extension moves a date DynamoDB cannot add weeks to. Keyed by the answer
- * object, which answerCustomerTask hands to both; the transaction's condition
- * on the plan as read refuses it if the plan changed in between.
+ * The plan check() read and the plan the answer makes of it: an extension
+ * moves a date DynamoDB cannot add weeks to, so records() writes the new plan
+ * with a condition on the plan as read — a plan changed in between refuses it.
  */
-const checked = new WeakMap<StoredAnswer['answer'], { readonly tableName: string; readonly before: OnboardingPlan; readonly after: OnboardingPlan }>();
+interface HandoverCheck {
+  readonly before: OnboardingPlan;
+  readonly after: OnboardingPlan;
+}
 
 const TEXT = {
   de: {
@@ -67,7 +67,7 @@ const TEXT = {
   },
 } as const;
 
-export const handoverTask: CustomerTaskKindHandler = {
+export const handoverTask: CustomerTaskKindHandler<HandoverCheck> = {
   parseAnswer: (body) => parseHandoverAnswer(body),
 
   fromForm(form) {
@@ -83,13 +83,10 @@ export const handoverTask: CustomerTaskKindHandler = {
     if (customer.lifecycle !== 'new') throw new ConflictError(`customer ${ref.customerId} was handed over to the inside role already`);
     // Handed over, extended once already, the period over: the plan's rules, nothing written.
     const after = applyHandoverAction(before, actionOfAnswer(answer), now) as OnboardingPlan;
-    checked.set(answer, { tableName: ctx.tableName, before, after });
+    return { before, after };
   },
 
-  records(ref, decided) {
-    const plan = checked.get(decided.answer);
-    if (!plan) throw new Error('a handover answer is recorded only after its check');
-    const { tableName, before, after } = plan;
+  records(ref, decided, { tableName, checked: { before, after } }) {
     const extension = decided.answer.outcome === 'extend';
     return [
       {

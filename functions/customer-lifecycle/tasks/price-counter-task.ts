@@ -16,7 +16,6 @@ import { validate } from '../../domain/validate';
 import { noteSchema, strictFields } from '../../customer-request/domain/submission';
 import type { CustomerTaskRef } from '../../repository/customer-task-repository';
 import { priceAnswerItems, type PriceRequestRecord } from '../../repository/price-repository';
-import { requiredEnv } from '../../shared/environment';
 import { personName, priceCounterParams } from '../price-request/price-messages';
 import { choice, formText, input, loadPriceCase, unitPrice, weeklyRange } from '../price-request/price-task-page';
 import type { CustomerTaskKindHandler, TaskPageContent } from './customer-task-kind';
@@ -106,9 +105,9 @@ export const priceCounterTask: CustomerTaskKindHandler = {
   },
 
   // The answer on the request, only while it still waits for the customer's answer, and its event.
-  records(ref, decided) {
+  records(ref, decided, { tableName }) {
     const answer = priceAnswer(ref, decided);
-    return priceAnswerItems(requiredEnv('TABLE_NAME'), { customerId: ref.customerId, priceRequestId: ref.caseId }, 'COUNTERED', 'counterAnswer', answer, {
+    return priceAnswerItems(tableName, { customerId: ref.customerId, priceRequestId: ref.caseId }, 'COUNTERED', 'counterAnswer', answer, {
       customerId: ref.customerId,
       caseId: ref.caseId,
       at: decided.decidedAt,

@@ -23,7 +23,6 @@ import { formatPrice } from '../../customer-request/domain/messages';
 import { noteSchema, requiredOr, strictFields } from '../../customer-request/domain/submission';
 import { priceAnswerItems, type PriceAnswer, type PriceRequestRecord } from '../../repository/price-repository';
 import type { CustomerTaskRef, StoredAnswer } from '../../repository/customer-task-repository';
-import { requiredEnv } from '../../shared/environment';
 import { priceDecisionParams, personName } from '../price-request/price-messages';
 import { checkValidUntil } from '../price-request/price-validity';
 import { choice, formPrice, formText, input, loadPriceCase, priceValue, unitPrice, weeklyRange } from '../price-request/price-task-page';
@@ -169,10 +168,10 @@ export const priceDecisionTask: CustomerTaskKindHandler = {
   },
 
   // The answer on the request, only while it still waits for a decision, and its event.
-  records(ref, decided) {
+  records(ref, decided, { tableName }) {
     const answer = priceAnswer(ref, decided);
     const { outcome, price, validUntil, reason } = answer;
-    return priceAnswerItems(requiredEnv('TABLE_NAME'), { customerId: ref.customerId, priceRequestId: ref.caseId }, 'PENDING', 'decision', answer, {
+    return priceAnswerItems(tableName, { customerId: ref.customerId, priceRequestId: ref.caseId }, 'PENDING', 'decision', answer, {
       customerId: ref.customerId,
       caseId: ref.caseId,
       at: decided.decidedAt,
