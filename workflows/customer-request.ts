@@ -39,6 +39,7 @@ import {
 import { CallAwsService, LambdaInvoke, SnsPublish } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { key } from '../functions/repository/table-layout';
+import { lambdaStep } from './lambda-step';
 
 /** The Lambda functions behind the workflow's steps, one per step kind. */
 export interface CustomerRequestSteps {
@@ -94,19 +95,8 @@ export function customerRequestDefinition(scope: Construct, props: CustomerReque
   recordFailure.next(alertOps);
 
   /** A Lambda step: its result at `resultPath`, transient failures retried, the rest recorded as FAILED. */
-  const step = (id: string, fn: IFunction, payload: Record<string, unknown>, resultPath: string | null): LambdaInvoke => {
-    const task = new LambdaInvoke(scope, id, {
-      lambdaFunction: fn,
-      payload: TaskInput.fromObject(payload),
-      payloadResponseOnly: true,
-      retryOnServiceExceptions: false,
-      resultPath: resultPath ?? JsonPath.DISCARD,
-      // No task timeout: the function's own timeout ends a stuck invocation with an error the retry sees.
-    });
-    task.addRetry({ errors: PERMANENT_ERRORS, maxAttempts: 0, jitterStrategy: JitterType.FULL });
-    task.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 4, maxDelay: Duration.seconds(20), jitterStrategy: JitterType.FULL });
-    return task;
-  };
+  const step = (id: string, fn: IFunction, payload: Record<string, unknown>, resultPath: string | null): LambdaInvoke =>
+    lambdaStep(scope, id, fn, payload, resultPath, PERMANENT_ERRORS);
   const catchFailure = <T extends TaskStateBase>(task: T): T => {
     task.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
     return task;

@@ -15,6 +15,7 @@ import { Fail, IntegrationPattern, JitterType, JsonPath, TaskInput, Timeout, typ
 import { CallAwsService, LambdaInvoke, SnsPublish } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { key } from '../functions/repository/table-layout';
+import { lambdaStep } from './lambda-step';
 
 /** Errors that say the case itself cannot go on: retrying cannot help. */
 export const PERMANENT_ERRORS = ['TandemIncompleteError', 'NotFoundError', 'ValidationError', 'ConflictError'];
@@ -61,16 +62,7 @@ export class LifecycleStates {
 
   /** A Lambda step: its result at `resultPath` (null: discarded), transient failures retried, the rest recorded as a failure. */
   step(id: string, fn: IFunction, payload: Record<string, unknown>, resultPath: string | null): LambdaInvoke {
-    const task = new LambdaInvoke(this.scope, id, {
-      lambdaFunction: fn,
-      payload: TaskInput.fromObject(payload),
-      payloadResponseOnly: true,
-      retryOnServiceExceptions: false,
-      resultPath: resultPath ?? JsonPath.DISCARD,
-    });
-    task.addRetry({ errors: PERMANENT_ERRORS, maxAttempts: 0, jitterStrategy: JitterType.FULL });
-    task.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 4, maxDelay: Duration.seconds(20), jitterStrategy: JitterType.FULL });
-    return this.orFail(task);
+    return this.orFail(lambdaStep(this.scope, id, fn, payload, resultPath, PERMANENT_ERRORS));
   }
 
   /**

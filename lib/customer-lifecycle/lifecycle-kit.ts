@@ -16,17 +16,12 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { StoreApi } from '../api/store-api';
+import { grantTableAccess, type TableAccess } from '../functions/table-access';
 import { TandemFunction } from '../functions/tandem-function';
 import type { NotificationTopics } from '../notifications/notification-topics';
 import type { CustomerLifecycleSettings, CustomerRequestSettings } from '../stage-config';
 
 const FUNCTIONS_DIR = join(__dirname, '..', '..', 'functions', 'customer-lifecycle');
-
-/** Which items of the table a function may touch: actions on the table ARN, limited to partitions by key prefix. */
-export interface TableAccess {
-  readonly actions: readonly string[];
-  readonly partitions: readonly string[];
-}
 
 export interface LifecycleFunctionSpec {
   /** The handler, relative to functions/customer-lifecycle. */
@@ -84,14 +79,7 @@ export class LifecycleKit {
       invocation: { kind: 'sync', caller: spec.caller },
       ...(this.props.retainLogs === undefined ? {} : { retainLogs: this.props.retainLogs }),
     });
-    // Statements on the table ARN only: TableV2's grant helpers would add its indexes and more actions.
-    created.role.addToPolicy(
-      new PolicyStatement({
-        resources: [table.tableArn],
-        actions: [...spec.table.actions],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': spec.table.partitions.map((p) => `${p}*`) } },
-      }),
-    );
+    grantTableAccess(created.role, table, spec.table);
     if (spec.messages) topics.grantTandemMessages(created.role);
     return created;
   }

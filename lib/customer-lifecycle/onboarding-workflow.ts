@@ -5,7 +5,8 @@ import { Construct } from 'constructs';
 import { MAX_EXTENSION_WEEKS } from '../../functions/customer-lifecycle/domain/onboarding';
 import { customerOnboardingDefinition, type CustomerOnboardingSteps } from '../../workflows/customer-onboarding';
 import type { TandemFunction } from '../functions/tandem-function';
-import type { LifecycleKit, TableAccess } from './lifecycle-kit';
+import type { TableAccess } from '../functions/table-access';
+import type { LifecycleKit } from './lifecycle-kit';
 
 export interface OnboardingWorkflowProps {
   readonly kit: LifecycleKit;

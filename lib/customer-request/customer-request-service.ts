@@ -9,6 +9,7 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import { Construct } from 'constructs';
 import { customerRequestDefinition, type CustomerRequestSteps } from '../../workflows/customer-request';
 import type { StoreApi } from '../api/store-api';
+import { grantTableAccess, type TableAccess } from '../functions/table-access';
 import { TandemFunction } from '../functions/tandem-function';
 import type { NotificationTopics } from '../notifications/notification-topics';
 import type { CustomerRequestSettings } from '../stage-config';
@@ -21,13 +22,6 @@ export interface CustomerRequestServiceProps {
   readonly topics: NotificationTopics;
   readonly settings: CustomerRequestSettings;
   readonly retainLogs?: boolean;
-}
-
-/** Which items of the table a function may touch: actions on the table ARN, limited to partitions by key prefix. */
-interface TableAccess {
-  readonly actions: readonly string[];
-  /** Partition key prefixes, e.g. `REQUEST#`; the function can reach no other item. */
-  readonly partitions: readonly string[];
 }
 
 /**
@@ -62,14 +56,7 @@ export class CustomerRequestService extends Construct {
         invocation: { kind: 'sync', caller: spec.caller },
         ...(props.retainLogs === undefined ? {} : { retainLogs: props.retainLogs }),
       });
-      // Statements on the table ARN only: TableV2's grant helpers would add its indexes and more actions.
-      created.role.addToPolicy(
-        new PolicyStatement({
-          resources: [table.tableArn],
-          actions: [...spec.table.actions],
-          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': spec.table.partitions.map((p) => `${p}*`) } },
-        }),
-      );
+      grantTableAccess(created.role, table, spec.table);
       if (spec.messages) topics.grantTandemMessages(created.role);
       functions[fnId] = created;
       return created;

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { Duration, Validations } from 'aws-cdk-lib';
 import { LambdaIntegration } from 'aws-cdk-lib/aws-apigateway';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SnsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import type { StoreApi } from '../api/store-api';
+import { grantTableAccess } from '../functions/table-access';
 import { TandemFunction } from '../functions/tandem-function';
 import type { NotificationTopics } from '../notifications/notification-topics';
 
@@ -45,13 +45,7 @@ export class TandemDirectoryService extends Construct {
         invocation: { kind: 'sync', caller },
         ...(props.retainLogs === undefined ? {} : { retainLogs: props.retainLogs }),
       });
-      created.role.addToPolicy(
-        new PolicyStatement({
-          resources: [table.tableArn],
-          actions: access.actions,
-          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': access.partitions.map((p) => `${p}*`) } },
-        }),
-      );
+      grantTableAccess(created.role, table, access);
       functions[fnId] = created;
       return created;
     };

@@ -4,12 +4,12 @@
  * be marked done, snoozed once, or handed to the partner. The rules here are
  * pure — no I/O — so the workflow steps and the API share them.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ConflictError, ValidationError } from '../../domain/errors';
 import { customerIdSchema, personIdSchema, ROLES, type Person, type Role } from '../../domain/model';
 import { inQuietHours, quietHoursEnd, wantsSms } from '../../notifications/delivery-policy';
 import { validate } from '../../domain/validate';
+import { executionName, fingerprintOf } from '../../shared/idempotency';
 import { noteSchema, requestIdSchema, requiredOr, strictFields } from '../../customer-request/domain/submission';
 
 /** Further ahead than this is a plan, not a follow-up. */
@@ -158,11 +158,8 @@ export const followUpTaskId = (followUpId: string, round: number): string => `fo
 /** Tells a retried submission (same body) from a different follow-up under the same id. */
 export function followUpFingerprint(submission: FollowUpSubmission): string {
   const { followUpId, customerId, dueOn, owner, topic, createdBy } = submission;
-  return createHash('sha256').update(JSON.stringify([followUpId, customerId, dueOn, owner, topic, createdBy])).digest('hex');
+  return fingerprintOf([followUpId, customerId, dueOn, owner, topic, createdBy]);
 }
-
-const MAX_EXECUTION_NAME = 80;
-const SAFE_NAME_CHAR = /[A-Za-z0-9_-]/;
 
 /**
  * The execution name of a follow-up's `seq`-th execution (each round, and
@@ -171,12 +168,7 @@ const SAFE_NAME_CHAR = /[A-Za-z0-9_-]/;
  * runs twice. Follow-up ids are the caller's keys per customer.
  */
 export function followUpExecutionName(customerId: string, followUpId: string, seq: number): string {
-  const suffix = `-${seq}`;
-  const safe = [...followUpId].map((c) => (SAFE_NAME_CHAR.test(c) ? c : '_')).join('');
-  const plain = `fu-${customerId}-${safe}`;
-  if (safe === followUpId && plain.length + suffix.length <= MAX_EXECUTION_NAME) return `${plain}${suffix}`;
-  const hash = createHash('sha256').update(followUpId).digest('hex').slice(0, 16);
-  return `${plain.slice(0, MAX_EXECUTION_NAME - suffix.length - hash.length - 1)}-${hash}${suffix}`;
+  return executionName(`fu-${customerId}-`, followUpId, `-${seq}`);
 }
 
 /** Share of the owner's answer window after which the owner is reminded once more. */

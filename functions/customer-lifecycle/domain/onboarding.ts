@@ -4,8 +4,8 @@
  * six weeks, per stage) and then passes to the inside role. The field manager
  * may hand over early, or extend the period once. Pure rules, no I/O.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { fingerprintOf } from '../../shared/idempotency';
 import { ConflictError, ValidationError } from '../../domain/errors';
 import { e164Schema, emailSchema, personIdSchema, postcodeSchema } from '../../domain/model';
 import { validate } from '../../domain/validate';
@@ -129,17 +129,9 @@ export interface RegistrationRecord {
  * same registration (the parsed body is already trimmed).
  */
 export function registrationFingerprint(registration: CustomerRegistration): string {
-  return createHash('sha256').update(canonical(registration)).digest('hex');
+  return fingerprintOf(registration);
 }
 
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** The field manager's answer as the handover task stores it and the workflow reads it (`outcome`, as every task answer). */
 export type HandoverAnswer = { readonly outcome: 'handover-now' } | { readonly outcome: 'extend'; readonly weeks: number };

@@ -3,8 +3,8 @@
  * customer needs products by a date. The handler validates with it, the OpenAPI
  * document is generated from it, and the workflow input is its output.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { executionName, fingerprintOf } from '../../shared/idempotency';
 import {
   customerIdSchema,
   customerRequestRecordSchema,
@@ -170,18 +170,6 @@ export function parseSubmission(body: unknown, now: Date): CustomerRequestSubmis
   return validate(customerRequestSubmissionSchema.check(neededByWithin(now)), body, 'customer request');
 }
 
-/** JSON with object keys sorted at every level, so equal values give equal text. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /**
  * A SHA-256 hex digest of what the submission means, to tell a retry ("same id,
  * same body" → answer with the existing request) from a conflict ("same id,
@@ -191,26 +179,13 @@ function canonicalJson(value: unknown): string {
 export function submissionFingerprint(submission: CustomerRequestSubmission): string {
   const lines = [...submission.lines].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
   const canonical = { ...submission, lines, neededBy: new Date(submission.neededBy).toISOString() };
-  return createHash('sha256').update(canonicalJson(canonical)).digest('hex');
+  return fingerprintOf(canonical);
 }
-
-const EXECUTION_NAME_PREFIX = 'req-';
-const MAX_EXECUTION_NAME = 80;
-const HASH_SUFFIX_LENGTH = 16;
-/** Stricter than Step Functions requires: only these keep CloudWatch logging of the execution possible. */
-const LOGGABLE_NAME_CHAR = /[A-Za-z0-9_-]/;
 
 /**
  * The Step Functions execution name for a request: the same id always gives the
- * same name, so a retried submission cannot start a second execution (names are
- * unique per state machine for 90 days). Ids that are too long or contain
- * characters outside [A-Za-z0-9_-] get a hash suffix so different ids never share a name.
+ * same name, so a retried submission cannot start a second execution.
  */
 export function executionNameFor(requestId: string): string {
-  const safe = [...requestId].map((c) => (LOGGABLE_NAME_CHAR.test(c) ? c : '_')).join('');
-  const plain = `${EXECUTION_NAME_PREFIX}${safe}`;
-  if (safe === requestId && plain.length <= MAX_EXECUTION_NAME) return plain;
-  const hash = createHash('sha256').update(requestId).digest('hex').slice(0, HASH_SUFFIX_LENGTH);
-  const room = MAX_EXECUTION_NAME - EXECUTION_NAME_PREFIX.length - 1 - HASH_SUFFIX_LENGTH;
-  return `${EXECUTION_NAME_PREFIX}${safe.slice(0, room)}-${hash}`;
+  return executionName('req-', requestId);
 }
