@@ -1,6 +1,8 @@
 /**
- * The published contract of the store-system API (docs/openapi.json), built from
+ * The published contract of the Tandem 360 API (docs/openapi.json), built from
  * the same zod schemas the handlers validate with, so the two cannot drift.
+ * The customer-request routes are here; the customer-lifecycle routes come from
+ * functions/customer-lifecycle/domain/openapi-paths.ts and are merged in.
  * `scripts/write-openapi.ts` writes it; a unit test fails when the file is stale.
  */
 import { z } from 'zod';
@@ -17,6 +19,7 @@ import {
   territoryIdSchema,
   isoDateTimeSchema,
 } from '../../domain/model';
+import { customerLifecycleApi, NOTIFICATION_STATUSES, type OpenApiKit } from '../../customer-lifecycle/domain/openapi-paths';
 import { DECISION_OUTCOMES, DECISION_REF_PATTERN, decisionSchema } from './decision';
 import { MESSAGE_KINDS } from './messages';
 import { stockFeedSchema } from './stock-feed';
@@ -36,6 +39,10 @@ export const requestAcceptedSchema = z
 
 export const problemSchema = z
   .object({
+    error: z
+      .enum(['ValidationError', 'NotFound', 'Conflict', 'Gone', 'InternalError'])
+      .optional()
+      .describe('The kind of problem; absent when API Gateway itself refused the request (e.g. a missing signature).'),
     message: z.string(),
     problems: z
       .array(z.object({ field: z.string().describe('Dotted path of the field, e.g. lines.0.quantity.'), problem: z.string() }))
@@ -83,7 +90,9 @@ export const requestStatusViewSchema = z
           role: z.enum(ROLES),
           channel: z.enum(CHANNELS),
           kind: z.enum(MESSAGE_KINDS),
-          status: z.enum(['SENDING', 'SENT', 'SUPPRESSED']),
+          status: z.enum(NOTIFICATION_STATUSES),
+          heldUntil: isoDateTimeSchema.optional().describe("When a HELD SMS goes out: the end of the person's quiet hours."),
+          onBehalfOf: personIdSchema.optional().describe('The absent person a deputy received this for.'),
           reason: z.string().optional().describe('Why a SUPPRESSED notification was not sent (e.g. the number opted out of SMS).'),
           claimedAt: isoDateTimeSchema,
           sentAt: isoDateTimeSchema.optional(),
@@ -155,16 +164,22 @@ const pathParameter = (name: string, pattern: string, description: string) => ({
   schema: { type: 'string', pattern },
 });
 
+const KIT: OpenApiKit = { jsonSchema, ref, json, response, pathParameter, patternOf, sigv4: SIGV4 };
+
 export function buildOpenApiDocument(): JsonSchema {
+  const lifecycle = customerLifecycleApi(KIT);
+  const taskAnswers = Object.values(lifecycle.taskAnswers);
   return {
     openapi: '3.1.0',
     info: {
-      title: 'Tandem 360 store-system API',
-      version: '1.0.0',
+      title: 'Tandem 360 API',
+      version: '1.1.0',
       description:
-        'Customer requests and stock feeds from the wholesale stores, and the decision endpoint behind the links in ' +
-        'tandem notifications. Generated from the zod schemas in functions/customer-request/domain by ' +
-        '`npx tsx scripts/write-openapi.ts`; do not edit by hand.',
+        'One API for three kinds of callers, each signing with IAM credentials whose policy names the routes it may call: the ' +
+        "wholesale stores' systems (customer requests, stock feeds), the tandem partners' app (customers, onboarding, " +
+        "special prices, follow-ups) and the company's admins (reassignments). The decision link in tandem notifications " +
+        'needs no signature: the reference in its path authorizes it. Generated from the zod schemas in ' +
+        'functions/customer-request/domain and functions/customer-lifecycle by `npx tsx scripts/write-openapi.ts`; do not edit by hand.',
     },
     paths: {
       '/requests': {
@@ -193,6 +208,7 @@ export function buildOpenApiDocument(): JsonSchema {
           parameters: [pathParameter('id', patternOf(requestIdSchema), 'The requestId.')],
           responses: {
             '200': response('The request.', 'RequestStatusView'),
+            '400': response('The id is not a requestId.'),
             '403': response('Missing or invalid SigV4 signature.'),
             '404': response('No request with this id.'),
           },
@@ -235,23 +251,31 @@ export function buildOpenApiDocument(): JsonSchema {
       '/tasks/{ref}/decision': {
         post: {
           operationId: 'decideTask',
-          summary: 'Answer an escalated request from the link in a notification',
+          summary: 'Answer a task from the link in a notification: an escalated request, or a customer task',
           description:
             'No SigV4: the unguessable, single-use reference (128 random bits) in the path is the authority. ' +
-            'It expires with its task and stops working when the task passes to the partner. The page\'s form sends the ' +
+            'It expires with its task and stops working when the task passes to the partner or to a new tandem. The ' +
+            'reference decides what it answers, and so which body applies: a Decision for an escalated customer ' +
+            'request; for a customer task the answer of its kind (HandoverAction: hand over now or extend; ' +
+            'PriceDecisionAnswer: approve, counter or reject a special price; PriceCounterAnswer: the customer accepts ' +
+            'or declines a counter-offer; FollowUpAction: done, snooze or reassign). The page\'s form sends the ' +
             'same fields form-encoded (application/x-www-form-urlencoded) and gets the page back as the answer.',
           security: [],
           parameters: [pathParameter('ref', DECISION_REF_PATTERN.source, 'The 22-character decision reference from the link.')],
-          requestBody: { required: true, ...json(ref('Decision')) },
+          requestBody: { required: true, ...json({ oneOf: [ref('Decision'), ...taskAnswers.map(ref)] }) },
           responses: {
-            '200': response('The decision is recorded and the workflow continues.', 'DecisionAccepted'),
-            '400': response('The body breaks a rule; `problems` names each field.'),
+            '200': { description: 'The answer is recorded and the workflow continues.', ...json({ oneOf: [ref('DecisionAccepted'), ref(lifecycle.taskAccepted)] }) },
+            '400': response("The body breaks a rule or is not an answer of the reference's task; `problems` names each field."),
             '404': response('No task with this reference.'),
-            '409': response('The named store cannot give the missing goods now; the reference stays usable.'),
+            '409': response(
+              'The named store cannot give the missing goods now, or the customer\'s case no longer allows the answer ' +
+                '(e.g. the price request was settled, the customer handed over); nothing is recorded and the reference stays as it was.',
+            ),
             '410': response('The reference was used already or its task has expired or passed on.'),
           },
         },
       },
+      ...lifecycle.paths,
     },
     components: {
       securitySchemes: {
@@ -259,7 +283,9 @@ export function buildOpenApiDocument(): JsonSchema {
           type: 'apiKey',
           name: 'Authorization',
           in: 'header',
-          description: 'AWS Signature Version 4 (API Gateway IAM authorization) with the store system\'s credentials.',
+          description:
+            "AWS Signature Version 4 (API Gateway IAM authorization) with the caller's credentials: the store systems', " +
+            "the partners' app's or the admin role's, whose IAM policy must allow execute-api:Invoke on the route.",
           'x-amazon-apigateway-authtype': 'awsSigv4',
         },
       },
@@ -272,6 +298,7 @@ export function buildOpenApiDocument(): JsonSchema {
         StockFeedResult: jsonSchema(stockFeedResultSchema, 'output'),
         DecisionAccepted: jsonSchema(decisionAcceptedSchema, 'output'),
         Problem: jsonSchema(problemSchema, 'output'),
+        ...lifecycle.schemas,
       },
     },
   };
