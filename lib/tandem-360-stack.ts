@@ -7,6 +7,9 @@ import { TandemTable } from './data/tandem-table';
 import { TandemDirectoryService } from './directory/tandem-directory-service';
 import { NotificationTopics } from './notifications/notification-topics';
 import type { StageConfig } from './stage-config';
+import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { TandemFunction } from './functions/tandem-function';
+import { OperationsMonitoring } from './operations/operations-monitoring';
 
 export interface Tandem360StackProps extends StackProps {
   readonly config: StageConfig;
@@ -43,10 +46,19 @@ export class Tandem360Stack extends Stack {
       topics,
       ...(props.config.retainData === undefined ? {} : { retainLogs: props.config.retainData }),
     });
+    // Everything that runs, found in the tree: a new workflow or function is watched without a change here.
+    const stateMachines = this.node.findAll().filter((c): c is StateMachine => c instanceof StateMachine);
+    const monitoring = new OperationsMonitoring(this, 'Operations', {
+      workflows: stateMachines.map((stateMachine) => ({ name: stateMachine.node.scope?.node.id ?? stateMachine.node.id, stateMachine })),
+      functions: this.node.findAll().filter((c): c is TandemFunction => c instanceof TandemFunction),
+      retainData: props.config.retainData,
+    });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'StoreApiUrl', { value: storeApi.api.url });
     new CfnOutput(this, 'CustomerRequestStateMachineArn', { value: customerRequests.stateMachine.stateMachineArn });
     new CfnOutput(this, 'OpsAlertsTopicArn', { value: topics.opsAlerts.topicArn });
     new CfnOutput(this, 'TandemTopicArnPrefix', { value: topics.tandemTopicArnPrefix });
+    new CfnOutput(this, 'OpsAlarmTopicArn', { value: monitoring.alarmTopic.topicArn });
+    new CfnOutput(this, 'OperationsDashboard', { value: monitoring.dashboard.dashboardName });
   }
 }

@@ -425,9 +425,9 @@ describe('least privilege', () => {
 });
 
 describe('notification topics', () => {
-  test('the one stack topic (ops alerts) is encrypted and refuses publishing without TLS; tandem topics are not stack resources', () => {
+  test('the stack topics (ops alerts, ops alarms) are encrypted and refuse publishing without TLS; tandem topics are not stack resources', () => {
     const topics = resources('AWS::SNS::Topic');
-    expect(Object.keys(topics)).toEqual([opsAlertsId]);
+    expect(Object.keys(topics).sort()).toEqual([onlyId('AWS::SNS::Topic', 'OperationsAlarmTopic'), opsAlertsId].sort());
     const topicPolicies = Object.values(resources('AWS::SNS::TopicPolicy'));
     const problems: string[] = [];
     for (const [id, topic] of Object.entries(topics)) {
