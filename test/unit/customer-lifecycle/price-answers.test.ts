@@ -1,31 +1,13 @@
 import { ConflictError, ValidationError } from '../../../functions/domain/errors';
 import { MAX_PRICE_EUR } from '../../../functions/domain/model';
-import { suggestPrice, judgeProposal } from '../../../functions/customer-lifecycle/domain/price-tiers';
 import { checkPriceDecision, parsePriceDecisionAnswer, priceDecisionTask } from '../../../functions/customer-lifecycle/tasks/price-decision-task';
 import { checkCounterAnswer, parsePriceCounterAnswer, priceCounterTask } from '../../../functions/customer-lifecycle/tasks/price-counter-task';
-import type { PriceRequestRecord } from '../../../functions/repository/price-repository';
+import { tunaPriceRequest, tunaSuggestion } from '../../support/price-request-fixture';
 import { refusedFields, validationErrorOf } from '../../support/validation';
 
 /** The story's tuna: 42.90 EUR/kg list, 10–12 kg a week → T1 at 41.61, floor 36.47; asked for 39.50. */
-const tuna = { sku: 'FIS-0107', unit: 'kg' as const, listPrice: 42.9 };
-const suggestion = suggestPrice(tuna, { min: 10, max: 12 }, 'kg');
-const request = (changes: Partial<PriceRequestRecord> = {}): PriceRequestRecord => ({
-  priceRequestId: 'PR-tuna-1',
-  customerId: 'C000001',
-  sku: tuna.sku,
-  productName: 'Thunfischloin',
-  unit: 'kg',
-  weeklyVolume: { min: 10, max: 12 },
-  proposedPrice: 39.5,
-  requestedBy: 'P0001',
-  listPrice: tuna.listPrice,
-  suggestion,
-  judgement: judgeProposal(39.5, suggestion),
-  status: 'PENDING',
-  createdAt: '2026-11-27T09:00:00.000Z',
-  updatedAt: '2026-11-27T09:00:00.000Z',
-  ...changes,
-});
+const request = tunaPriceRequest;
+const suggestion = tunaSuggestion;
 const now = new Date('2026-11-27T10:00:00Z');
 
 describe('the answer to a special-price decision', () => {

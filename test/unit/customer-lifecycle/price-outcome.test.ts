@@ -1,30 +1,11 @@
-import { judgeProposal, suggestPrice } from '../../../functions/customer-lifecycle/domain/price-tiers';
 import { settleCounterAnswer, settlePriceDecision } from '../../../functions/customer-lifecycle/price-request/price-outcome';
 import { priceExecutionName, priceRequestFingerprint, priceTaskId } from '../../../functions/customer-lifecycle/price-request/price-request-identity';
 import { MAX_VALIDITY_DAYS, priceValidity } from '../../../functions/customer-lifecycle/price-request/price-validity';
 import type { PriceRequest } from '../../../functions/customer-lifecycle/domain/price-request';
 import type { StoredAnswer } from '../../../functions/repository/customer-task-repository';
-import type { PriceRequestRecord } from '../../../functions/repository/price-repository';
+import { tunaPriceRequest } from '../../support/price-request-fixture';
 
-const tuna = { sku: 'FIS-0107', unit: 'kg' as const, listPrice: 42.9 };
-const suggestion = suggestPrice(tuna, { min: 10, max: 12 }, 'kg');
-const request = (changes: Partial<PriceRequestRecord> = {}): PriceRequestRecord => ({
-  priceRequestId: 'PR-tuna-1',
-  customerId: 'C000001',
-  sku: tuna.sku,
-  productName: 'Thunfischloin',
-  unit: 'kg',
-  weeklyVolume: { min: 10, max: 12 },
-  proposedPrice: 39.5,
-  requestedBy: 'P0001',
-  listPrice: tuna.listPrice,
-  suggestion,
-  judgement: judgeProposal(39.5, suggestion),
-  status: 'PENDING',
-  createdAt: '2026-11-27T09:00:00.000Z',
-  updatedAt: '2026-11-27T09:00:00.000Z',
-  ...changes,
-});
+const request = tunaPriceRequest;
 // 23:30 UTC is already the next day in Berlin.
 const answer = (fields: Record<string, unknown>, decidedBy = 'P0002', decidedAt = '2026-11-27T23:30:00.000Z'): StoredAnswer => ({
   answer: fields as StoredAnswer['answer'],
