@@ -5,6 +5,7 @@ import { TEST_ENV } from '../support/test-env';
 export default async function globalTeardown(): Promise<void> {
   const dynamoDb = (globalThis as Record<string, unknown>).__tandemDynamoDb as DynamoDbLocal | undefined;
   await dynamoDb?.stop();
-  const outdir = process.env[TEST_ENV.cdkOut];
+  // Only a synthesis of its own: the infra project's is removed by the infra teardown.
+  const outdir = process.env[TEST_ENV.ownCdkOut];
   if (outdir) rmSync(outdir, { recursive: true, force: true });
 }

@@ -2,6 +2,8 @@
 export const TEST_ENV = {
   dynamoDbEndpoint: 'TANDEM_TEST_DYNAMODB_ENDPOINT',
   cdkOut: 'TANDEM_TEST_CDK_OUT',
+  /** Set when the integration setup synthesized into a directory of its own (which its teardown removes). */
+  ownCdkOut: 'TANDEM_TEST_OWN_CDK_OUT',
   stackName: 'TANDEM_TEST_STACK',
 } as const;
 
