@@ -59,34 +59,16 @@ export interface CustomerTask {
   readonly updatedAt: string;
 }
 
-export interface CustomerTaskRef {
-  readonly ref: string;
-  readonly kind: CustomerTaskKind;
-  readonly customerId: string;
-  readonly taskId: string;
-  readonly caseId: string;
-  readonly holderId: string;
-  readonly role: Role;
-  readonly phase: CustomerTaskPhase;
+/** What a link resolves to: the task as offered to one holder in one phase, with the token of the callback task waiting now. */
+export interface CustomerTaskRef extends Omit<CustomerTask, 'status'> {
   readonly status: DecisionRefStatus;
   readonly taskToken?: string;
-  readonly answerBy: string;
-  readonly decided?: StoredAnswer;
   /** Why a SUPERSEDED reference stopped deciding: passed to the partner, or reassigned. */
   readonly supersededBecause?: string;
-  readonly updatedAt: string;
 }
 
-export interface OfferInput {
-  readonly kind: CustomerTaskKind;
-  readonly customerId: string;
-  readonly taskId: string;
-  readonly caseId: string;
-  readonly holderId: string;
-  readonly role: Role;
-  readonly phase: CustomerTaskPhase;
+export interface OfferInput extends Pick<CustomerTask, 'kind' | 'customerId' | 'taskId' | 'caseId' | 'holderId' | 'role' | 'phase' | 'answerBy'> {
   readonly taskToken: string;
-  readonly answerBy: string;
   readonly at: string;
   /** Used when the task needs a new reference (first phase, or another holder). */
   readonly freshRef: string;
