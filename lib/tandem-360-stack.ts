@@ -48,14 +48,18 @@ export class Tandem360Stack extends Stack {
     });
     // Everything that runs, found in the tree: a new workflow or function is watched without a change here.
     const stateMachines = this.node.findAll().filter((c): c is StateMachine => c instanceof StateMachine);
+    const workflows = stateMachines.map((stateMachine) => ({ name: stateMachine.node.scope?.node.id ?? stateMachine.node.id, stateMachine }));
     const monitoring = new OperationsMonitoring(this, 'Operations', {
-      workflows: stateMachines.map((stateMachine) => ({ name: stateMachine.node.scope?.node.id ?? stateMachine.node.id, stateMachine })),
+      workflows,
       functions: this.node.findAll().filter((c): c is TandemFunction => c instanceof TandemFunction),
       retainData: props.config.retainData,
     });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'StoreApiUrl', { value: storeApi.api.url });
-    new CfnOutput(this, 'CustomerRequestStateMachineArn', { value: customerRequests.stateMachine.stateMachineArn });
+    // Tools (ops/stage.ts: the smoke test, the `tandem` CLI) find a stage by these outputs: one `<Workflow>StateMachineArn` per workflow.
+    for (const { name, stateMachine } of workflows) {
+      new CfnOutput(this, `${name}StateMachineArn`, { value: stateMachine.stateMachineArn, description: `The ${name} workflow` });
+    }
     new CfnOutput(this, 'OpsAlertsTopicArn', { value: topics.opsAlerts.topicArn });
     new CfnOutput(this, 'TandemTopicArnPrefix', { value: topics.tandemTopicArnPrefix });
     new CfnOutput(this, 'OpsAlarmTopicArn', { value: monitoring.alarmTopic.topicArn });

@@ -14,141 +14,84 @@
  * Each scenario prints the request's timeline with timings from GET /requests/{id}.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { OutboxRecord } from '../runtime/contracts';
+import { LOCAL_AWS, type OutboxRecord } from '../runtime/contracts';
 import type { LocalCloud } from '../runtime/local-cloud';
-import { signedFetch } from '../runtime/http/signed-fetch';
 import { key } from '../../functions/repository/table-layout';
 import type { Tandem } from '../../functions/domain/model';
+import { StoreApi } from '../../ops/store-api';
+import { findCast, hasStep, StoryScenario, type RequestView } from '../../ops/story-scenario';
 import { awaitTandemsProvisioned } from './tandem-provisioning';
 
-/** The story's cast and places (functions/seed/generate.ts). */
-const STORY = {
-  customerId: 'C000475',
-  territoryId: 'T159',
-  homeStore: 'S002',
-  nearbyStore: 'S001',
-  /** 23.5 km away: outside the six stores checked first. */
-  farStore: 'S004',
-  goose: 'GEF-0001',
-  thighs: 'GEF-0002',
-} as const;
-
-const POLL_MS = 100;
 const SCENARIO_TIMEOUT_MS = 60_000;
-
-interface RequestView {
-  request: { requestId: string; status: string; storeId?: string; reason?: string };
-  reservations: { hold: string; storeId: string; lines: { sku: string; quantity: number }[]; expiresAt: string }[];
-  notifications: { kind: string; personId: string; channel: string; status: string; sentAt?: string; heldUntil?: string }[];
-  timeline: { step: string; at: string; detail: Record<string, unknown> }[];
-}
 
 export interface StoryOutcome {
   readonly requestId: string;
   readonly status: string;
 }
 
-export async function replayStory(cloud: LocalCloud, print: (line: string) => void): Promise<StoryOutcome[]> {
+/** The story's scenario against the local cloud, signed with the local credentials as a store system signs. */
+export async function localStoryScenario(cloud: LocalCloud): Promise<StoryScenario> {
   const api = cloud.model.apis[0];
   if (!api) throw new Error('the stack has no REST API');
-  const base = `${cloud.apiEndpoint}/${api.stageName}`;
-  const tandem = await storyTandem(cloud);
+  const credentials = LOCAL_AWS.credentials;
+  const storeApi = new StoreApi({ apiUrl: `${cloud.apiEndpoint}/${api.stageName}`, region: LOCAL_AWS.region, credentials: () => Promise.resolve(credentials) });
+  const table = cloud.tableContext();
+  return new StoryScenario(storeApi, table, await findCast(table));
+}
+
+export async function replayStory(cloud: LocalCloud, print: (line: string) => void): Promise<StoryOutcome[]> {
+  const story = await localStoryScenario(cloud);
+  const { cast } = story;
+  const base = `${cloud.apiEndpoint}/${cloud.model.apis[0]!.stageName}`;
+  const tandem = await storyTandem(cloud, cast.territoryId);
   // The partners' email subscriptions come from the directory's provisioning (the stream of the seeded tandems).
   await awaitTandemsProvisioned(cloud, [tandem.territoryId]);
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
-  const client = storeClient(base);
   const outcomes: StoryOutcome[] = [];
 
   // ------------------------------------------------------------ 1: geese
   print('\n━━ Story 1: ten geese for tomorrow ━━');
-  await client.post(`/stores/${STORY.homeStore}/stock`, { countedAt: new Date().toISOString(), levels: [{ sku: STORY.goose, available: 2 + (await reserved(cloud, STORY.homeStore, STORY.goose)) }] });
-  await client.post(`/stores/${STORY.nearbyStore}/stock`, { countedAt: new Date().toISOString(), levels: [{ sku: STORY.goose, available: 25 + (await reserved(cloud, STORY.nearbyStore, STORY.goose)) }] });
+  await story.setFreeStock(cast.homeStore, cast.reserveSku, 2);
+  await story.setFreeStock(cast.nearbyStore, cast.reserveSku, 25);
   print('Morning counts: Reisholz (home store) has 2 free geese, Düsseldorf 25.');
   const geese = `demo-${stamp}-geese`;
   const outboxBefore = cloud.sns.outbox().length;
-  const submitted = await client.post('/requests', {
-    requestId: geese,
-    customerId: STORY.customerId,
-    lines: [{ sku: STORY.goose, quantity: 10, unit: 'piece' }],
-    neededBy: tomorrowAt8(),
-    fulfilment: 'pickup',
-    note: 'Gänse für die Weihnachtsfeier',
-  });
+  const submitted = await story.submit(story.reserveRequest(geese, { quantity: 10, neededBy: tomorrowAt8(), note: 'Gänse für die Weihnachtsfeier' }));
   print(`POST /requests ${geese} → ${submitted.status} ${JSON.stringify(submitted.body)}`);
-  const first = await until(client, geese, (v) => v.request.status === 'RESERVED' && hasStep(v, 'NotifyTandem'));
+  const first = await story.until(geese, (v) => v.request.status === 'RESERVED' && hasStep(v, 'NotifyTandem'), SCENARIO_TIMEOUT_MS);
   printOutcome(first, print);
   printMessages(cloud.sns.outbox().slice(outboxBefore), tandem, print, first);
   outcomes.push({ requestId: geese, status: first.request.status });
 
   // ------------------------------------------------------------ 2: escalation
   print('\n━━ Story 2: deboned chicken thighs for a restaurant about to open ━━');
-  for (const storeId of [STORY.homeStore, STORY.nearbyStore, 'S003', 'S017', 'S016', 'S025']) {
-    await client.post(`/stores/${storeId}/stock`, { countedAt: new Date().toISOString(), levels: [{ sku: STORY.thighs, available: await reserved(cloud, storeId, STORY.thighs) }] });
-  }
+  for (const storeId of cast.candidates) await story.setFreeStock(storeId, cast.escalateSku, 0);
   print('Morning counts: none of the six nearest stores has deboned chicken thighs free.');
   const thighs = `demo-${stamp}-thighs`;
   const escalationBefore = cloud.sns.outbox().length;
-  const second = await client.post('/requests', {
-    requestId: thighs,
-    customerId: STORY.customerId,
-    lines: [{ sku: STORY.thighs, quantity: 12, unit: 'kg' }],
-    neededBy: inDays(3),
-    fulfilment: 'delivery',
-    note: 'Für die Eröffnung am Samstag',
-  });
+  const second = await story.submit(story.escalateRequest(thighs, { quantity: 12, neededBy: inDays(3), note: 'Für die Eröffnung am Samstag' }));
   print(`POST /requests ${thighs} → ${second.status}`);
-  await until(client, thighs, (v) => v.request.status === 'ESCALATED' && hasStep(v, 'AskDecision'));
+  await story.until(thighs, (v) => v.request.status === 'ESCALATED' && hasStep(v, 'AskDecision'), SCENARIO_TIMEOUT_MS);
   const decisionSms = cloud.sns.outbox({ channel: 'sms', endpoint: tandem.insideManager.mobile }).slice(-1)[0];
   print(`${tandem.insideManager.name} (inside manager) gets the decision task by SMS:\n    ${decisionSms?.body ?? '(none)'}`);
   const link = /(https?:\/\/\S+\/tasks\/[A-Za-z0-9_-]{22})/.exec(decisionSms?.body ?? '')?.[1];
   if (!link) throw new Error('the decision SMS carries no link');
 
-  const arrival = await client.post(`/stores/${STORY.farStore}/stock`, {
-    countedAt: new Date().toISOString(),
-    levels: [{ sku: STORY.thighs, available: 15 + (await reserved(cloud, STORY.farStore, STORY.thighs)) }],
-  });
+  const arrival = await story.setFreeStock(cast.farStore, cast.escalateSku, 15);
   const arrivalSms = cloud.sns.outbox({ channel: 'sms', endpoint: tandem.insideManager.mobile }).slice(-1)[0];
-  print(`POST /stores/${STORY.farStore}/stock (15 kg arrive) → ${arrival.status}; the decision holder is told:\n    ${arrivalSms?.body ?? '(none)'}`);
+  print(`POST /stores/${cast.farStore}/stock (15 kg arrive) → ${arrival.status}; the decision holder is told:\n    ${arrivalSms?.body ?? '(none)'}`);
 
-  const answer = await fetch(`${link}/decision`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'sourced', storeId: STORY.farStore }) });
-  print(`The inside manager answers from the phone: POST …/tasks/<ref>/decision {"outcome":"sourced","storeId":"${STORY.farStore}"} → ${answer.status}`);
-  const reused = await fetch(`${link}/decision`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'declined', reason: 'second try' }) });
-  print(`The same link again → ${reused.status} (${((await reused.json()) as { message?: string }).message ?? ''})`);
-  const sourced = await until(client, thighs, (v) => v.request.status === 'SOURCED' && hasStep(v, 'NotifyTandem'));
+  const answer = await story.api.decide(link, { outcome: 'sourced', storeId: cast.farStore });
+  print(`The inside manager answers from the phone: POST …/tasks/<ref>/decision {"outcome":"sourced","storeId":"${cast.farStore}"} → ${answer.status}`);
+  const reused = await story.api.decideExpectingRefusal(link, { outcome: 'declined', reason: 'second try' });
+  print(`The same link again → ${reused.status} (${(reused.body as { message?: string } | undefined)?.message ?? ''})`);
+  const sourced = await story.until(thighs, (v) => v.request.status === 'SOURCED' && hasStep(v, 'NotifyTandem'), SCENARIO_TIMEOUT_MS);
   printOutcome(sourced, print);
   printMessages(cloud.sns.outbox().slice(escalationBefore), tandem, print, sourced);
   outcomes.push({ requestId: thighs, status: sourced.request.status });
   print(`\nFollow them: GET ${base}/requests/${geese} and …/${thighs} (SigV4-signed, as the store systems call it).`);
   return outcomes;
 }
-
-function storeClient(base: string) {
-  return {
-    async post(path: string, body: unknown): Promise<{ status: number; body: unknown }> {
-      const response = await signedFetch(new URL(`${base}${path}`), { method: 'POST', body: JSON.stringify(body) });
-      const parsed: unknown = await response.json();
-      if (response.status >= 400) throw new Error(`POST ${path} → ${response.status}: ${JSON.stringify(parsed)}`);
-      return { status: response.status, body: parsed };
-    },
-    async view(requestId: string): Promise<RequestView | undefined> {
-      const response = await signedFetch(new URL(`${base}/requests/${requestId}`), { method: 'GET' });
-      return response.status === 200 ? ((await response.json()) as RequestView) : undefined;
-    },
-  };
-}
-
-async function until(client: ReturnType<typeof storeClient>, requestId: string, done: (view: RequestView) => boolean): Promise<RequestView> {
-  const deadline = Date.now() + SCENARIO_TIMEOUT_MS;
-  let last: RequestView | undefined;
-  while (Date.now() < deadline) {
-    last = await client.view(requestId);
-    if (last && done(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-  throw new Error(`request ${requestId} did not get there in time; it is ${last?.request.status ?? 'unknown'} after ${last?.timeline.map((e) => e.step).join(' → ') ?? 'nothing'}`);
-}
-
-const hasStep = (view: RequestView, step: string): boolean => view.timeline.some((e) => e.step === step);
 
 function printOutcome(view: RequestView, print: (line: string) => void): void {
   const start = Date.parse(view.timeline[0]?.at ?? new Date().toISOString());
@@ -182,18 +125,11 @@ function printMessages(records: readonly OutboxRecord[], tandem: Tandem, print: 
   }
 }
 
-async function storyTandem(cloud: LocalCloud): Promise<Tandem> {
+async function storyTandem(cloud: LocalCloud, territoryId: string): Promise<Tandem> {
   const { doc, tableName } = cloud.tableContext();
-  const out = await doc.send(new GetCommand({ TableName: tableName, Key: key.tandem(STORY.territoryId) }));
-  if (!out.Item) throw new Error(`the story's tandem ${STORY.territoryId} is not in the table; is the seed loaded?`);
+  const out = await doc.send(new GetCommand({ TableName: tableName, Key: key.tandem(territoryId) }));
+  if (!out.Item) throw new Error(`the story's tandem ${territoryId} is not in the table; is the seed loaded?`);
   return out.Item as unknown as Tandem;
-}
-
-/** Units of a SKU already held at a store, so a morning count can leave the story's free stock. */
-async function reserved(cloud: LocalCloud, storeId: string, sku: string): Promise<number> {
-  const { doc, tableName } = cloud.tableContext();
-  const out = await doc.send(new GetCommand({ TableName: tableName, Key: key.stock(storeId, sku) }));
-  return typeof out.Item?.reserved === 'number' ? out.Item.reserved : 0;
 }
 
 /** Tomorrow 08:00 in Berlin (07:00 UTC in winter, 06:00 in summer: the offset is read from the zone). */

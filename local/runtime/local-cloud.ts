@@ -13,6 +13,8 @@ import { readStackTemplate } from '../cloud-assembly';
 import { createDynamoDbClient } from '../dynamodb-local';
 import { ensureTables, localStreamArns, tablesFromTemplate } from '../tables';
 import { loadStackModel } from '../template/stack-model';
+import { createCloudFormationEndpoint } from './cloudformation/cloudformation-endpoint';
+import { describeLocalStack } from './cloudformation/local-stacks';
 import { LOCAL_AWS, type LocalStackModel } from './contracts';
 import { apiGatewayPath, createApiGatewayEndpoint, localCredentials } from './http/api-gateway';
 import { startHttpServer, type LocalHttpServer } from './http/server';
@@ -69,11 +71,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const dynamoDb = createDynamoDbClient(options.dynamoDbEndpoint);
   const tables = tablesFromTemplate(readStackTemplate(options.outdir, options.stackName));
   let model: LocalStackModel;
+  let streamArns: Record<string, string>;
   try {
     await ensureTables(dynamoDb, tables);
     // `Fn::GetAtt [Table, StreamArn]` resolves to the stream DynamoDB Local gave the table, so the
     // template's mappings (and any function told the ARN) name a stream the local Streams API knows.
-    model = loadStackModel(options.outdir, options.stackName, { streamArns: await localStreamArns(dynamoDb, tables) });
+    streamArns = await localStreamArns(dynamoDb, tables);
+    model = loadStackModel(options.outdir, options.stackName, { streamArns });
   } catch (error) {
     dynamoDb.destroy();
     throw error;
@@ -115,7 +119,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       dynamoDbEndpoint: options.dynamoDbEndpoint,
       clock,
     });
-    awsEndpoints.push(createStepFunctionsEndpoint(stepFunctions), createSnsEndpoint(sns));
+    const apiUrl = apiServer.url;
+    const stack = describeLocalStack(options.outdir, options.stackName, { streamArns, localize: (value) => localApiUrl(model, value, apiUrl) });
+    awsEndpoints.push(createStepFunctionsEndpoint(stepFunctions), createSnsEndpoint(sns), createCloudFormationEndpoint([stack]));
     // The outbox page first: its path is no stage of any API.
     apiEndpoints.push(
       createOutboxEndpoint(sns, { describeRecipient: options.describeRecipient }),
@@ -152,6 +158,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       },
       clientEnvironment: () => ({
         ...endpoints,
+        AWS_ENDPOINT_URL_CLOUDFORMATION: awsServer.url,
         AWS_REGION: LOCAL_AWS.region,
         AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
