@@ -12,6 +12,8 @@
  *    store further away, the holder is told, and answers "sourced there" by the link.
  *
  * Each scenario prints the request's timeline with timings from GET /requests/{id}.
+ * The steps themselves (stock counts, requests, waiting, the decision link) are
+ * ops/story-scenario.ts, which the smoke test replays against any stage.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_AWS, type OutboxRecord } from '../runtime/contracts';
@@ -30,7 +32,7 @@ export interface StoryOutcome {
 }
 
 /** The story's scenario against the local cloud, signed with the local credentials as a store system signs. */
-export async function localStoryScenario(cloud: LocalCloud): Promise<StoryScenario> {
+async function localStoryScenario(cloud: LocalCloud): Promise<StoryScenario> {
   const api = cloud.model.apis[0];
   if (!api) throw new Error('the stack has no REST API');
   const credentials = LOCAL_AWS.credentials;
