@@ -1,9 +1,11 @@
 /**
  * The `tandem` command line: what each command is parsed into, the stage's
- * default, and the usage mistakes refused with a message that says what is wrong.
+ * default, and the usage mistakes refused with a message that says what is wrong;
+ * and how a decision reference or link given on the command line is read.
  */
 import { parseCommand, UsageError } from '../../../ops/cli/args';
 import { parseSmokeArgs } from '../../../ops/smoke';
+import { decisionLink } from '../../../ops/store-api';
 
 const REF = 'ExWq2bnuJx8tEDgiD-bRVA';
 
@@ -66,5 +68,20 @@ describe('smoke command line', () => {
   test('refuses an unknown option and a timeout that is no positive number', () => {
     expect(() => parseSmokeArgs(['--stgae', 'dev'], {})).toThrow("Unknown option '--stgae'");
     expect(() => parseSmokeArgs(['--timeout', 'soon'], {})).toThrow("--timeout must be a number of seconds above 0, got 'soon'");
+  });
+});
+
+describe('decision link or reference', () => {
+  const api = 'https://abc123defg.execute-api.eu-central-1.amazonaws.com/v1';
+
+  test('a reference becomes the stage’s link; a whole link is kept, with or without /decision', () => {
+    expect(decisionLink(api, REF)).toBe(`${api}/tasks/${REF}`);
+    expect(decisionLink(api, `http://127.0.0.1:3000/v1/tasks/${REF}`)).toBe(`http://127.0.0.1:3000/v1/tasks/${REF}`);
+    expect(decisionLink(api, ` ${api}/tasks/${REF}/decision `)).toBe(`${api}/tasks/${REF}`);
+  });
+
+  test('anything else is refused, saying what a reference looks like', () => {
+    expect(() => decisionLink(api, 'abc')).toThrow("'abc' is neither a decision link nor a reference (22 letters, digits, - or _)");
+    expect(() => decisionLink(api, 'https://example.com/requests/r-1')).toThrow("'https://example.com/requests/r-1' is not a decision link (…/tasks/<reference>)");
   });
 });
