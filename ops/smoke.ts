@@ -28,6 +28,7 @@ Replays the story against a stage and checks every status (exit 0 when all hold)
   --reserve-sku <sku>     the product reserved nearby (default ${STORY_DEFAULTS.reserveSku})
   --escalate-sku <sku>    the product no near store has (default ${STORY_DEFAULTS.escalateSku})
   --timeout <seconds>     how long each request may take to reach its status (default 90)
+  --allow-prod            run against prod too (it posts stock counts for real stores and leaves two requests)
   -h, --help              this text
 Locally: start \`npm start\`, export the AWS_ENDPOINT_URL_* variables it prints, then run it.
 Deployed: run it with AWS credentials for the stage's account and region.`;
@@ -54,6 +55,7 @@ export interface SmokeOptions {
   readonly reserveSku: string;
   readonly escalateSku: string;
   readonly timeoutMs: number;
+  readonly allowProd: boolean;
 }
 
 export function parseSmokeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): SmokeOptions | 'help' {
@@ -67,6 +69,7 @@ export function parseSmokeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
         'reserve-sku': { type: 'string' },
         'escalate-sku': { type: 'string' },
         timeout: { type: 'string' },
+        'allow-prod': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -84,6 +87,7 @@ export function parseSmokeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     reserveSku: values['reserve-sku'] ?? STORY_DEFAULTS.reserveSku,
     escalateSku: values['escalate-sku'] ?? STORY_DEFAULTS.escalateSku,
     timeoutMs: timeout * 1000,
+    allowProd: values['allow-prod'] ?? false,
   };
 }
 
@@ -123,6 +127,10 @@ export async function runSmoke(argv: readonly string[], print: (line: string) =>
   if (options === 'help') {
     print(USAGE);
     return 0;
+  }
+  if (options.stage === 'prod' && !options.allowProd) {
+    print('✗ the smoke test posts stock counts for real stores and leaves two requests behind; run it against prod only with --allow-prod');
+    return 1;
   }
   const checks = new Checks(print);
   let stage: StageConnection | undefined;

@@ -4,7 +4,7 @@
  * and how a decision reference or link given on the command line is read.
  */
 import { parseCommand, UsageError } from '../../../ops/cli/args';
-import { parseSmokeArgs } from '../../../ops/smoke';
+import { parseSmokeArgs, runSmoke } from '../../../ops/smoke';
 import { decisionLink } from '../../../ops/store-api';
 
 const REF = 'ExWq2bnuJx8tEDgiD-bRVA';
@@ -61,8 +61,15 @@ describe('tandem command line', () => {
 
 describe('smoke command line', () => {
   test('defaults to the story cast on the stage from TANDEM_STAGE or dev', () => {
-    expect(parseSmokeArgs([], {})).toEqual({ stage: 'dev', customerId: 'C000475', reserveSku: 'GEF-0001', escalateSku: 'GEF-0002', timeoutMs: 90_000 });
+    expect(parseSmokeArgs([], {})).toEqual({ stage: 'dev', customerId: 'C000475', reserveSku: 'GEF-0001', escalateSku: 'GEF-0002', timeoutMs: 90_000, allowProd: false });
     expect(parseSmokeArgs(['--customer', 'C000100', '--timeout', '30'], { TANDEM_STAGE: 'prod' })).toMatchObject({ stage: 'prod', customerId: 'C000100', timeoutMs: 30_000 });
+  });
+
+  test('refuses prod without --allow-prod, before looking anything up', async () => {
+    const printed: string[] = [];
+    expect(await runSmoke(['--stage', 'prod'], (line) => printed.push(line))).toBe(1);
+    expect(printed).toEqual(['✗ the smoke test posts stock counts for real stores and leaves two requests behind; run it against prod only with --allow-prod']);
+    expect(parseSmokeArgs(['--stage', 'prod', '--allow-prod'], {})).toMatchObject({ stage: 'prod', allowProd: true });
   });
 
   test('refuses an unknown option and a timeout that is no positive number', () => {
