@@ -22,6 +22,7 @@ import { awaitTandemsProvisioned, countTandemResources, formatQuotaReport } from
 import { directoryRecipients } from './demo/directory-recipients';
 import { parseOptions, usage } from './options';
 import { startLocalCloud, type LocalCloud } from './runtime/local-cloud';
+import { assertConsoleBuilt } from './console/console-bundle';
 
 /** Marks a table as seeded, so a restart keeps the data (and any changes made to it). */
 const SEED_MARKER = { pk: 'SEED', sk: 'SEED' } as const;
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
     console.log(usage());
     return;
   }
+  // Before anything starts: the console is part of the main job, and its page is built at install.
+  assertConsoleBuilt();
   const step = progress();
   let dynamoDb: DynamoDbLocal | undefined;
   let cloud: LocalCloud | undefined;
@@ -144,6 +147,7 @@ function describeEndpoints(cloud: LocalCloud, timeScale: number): string {
     `  Step Functions, SNS   ${cloud.awsEndpoint}`,
     ...apis,
     `  outbox (SMS, email)   ${cloud.outboxUrl}  — open a decision link from here`,
+    `  operations console    ${cloud.consoleUrl}  — executions, timelines, graphs, outbox, pending decisions`,
     `  time scale            ${timeScale}${timeScale < 1 ? ` (one declared hour lasts ${(3600 * timeScale).toFixed(1)} s)` : ''}`,
     '',
     'Point the AWS SDK or CLI at it:',

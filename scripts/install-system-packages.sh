@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests drive from outside Node:
-#   awscli (v2) — the local endpoints are checked with the real AWS CLI.
+#   awscli (v2) — the local endpoints are checked with the real AWS CLI;
+#   chromium — the operations console is tested in a real browser (playwright-core
+#   drives /usr/bin/chromium; it never downloads a browser of its own).
 # Runs before `npm test`. Installs only what is missing, only as root with apt;
 # otherwise it says what to install and leaves the choice to the person.
 set -euo pipefail
 
 missing=()
 [ -x /usr/bin/aws ] || missing+=(awscli)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -13,6 +13,7 @@ import { readStackTemplate } from '../cloud-assembly';
 import { createDynamoDbClient } from '../dynamodb-local';
 import { ensureTables, localStreamArns, tablesFromTemplate } from '../tables';
 import { loadStackModel } from '../template/stack-model';
+import { CONSOLE_PATH, createConsoleEndpoint } from '../console/console-endpoint';
 import { createCloudFormationEndpoint } from './cloudformation/cloudformation-endpoint';
 import { describeLocalStack } from './cloudformation/local-stacks';
 import { LOCAL_AWS, type LocalStackModel } from './contracts';
@@ -48,12 +49,14 @@ export interface LocalCloudOptions {
 
 export interface LocalCloud {
   readonly model: LocalStackModel;
-  /** Step Functions and SNS: set AWS_ENDPOINT_URL_SFN and AWS_ENDPOINT_URL_SNS to this. */
+  /** Step Functions, SNS and CloudFormation (DescribeStacks): set AWS_ENDPOINT_URL_SFN, _SNS and _CLOUDFORMATION to this. */
   readonly awsEndpoint: string;
   /** The REST APIs: `<apiEndpoint>/<stage>/<path>`. */
   readonly apiEndpoint: string;
   /** Every SMS and email sent, by person and channel (`.json` for the data). */
   readonly outboxUrl: string;
+  /** The operations console: executions, their history and graph, outbox, pending decisions, records. */
+  readonly consoleUrl: string;
   readonly dynamoDbEndpoint: string;
   readonly lambda: LocalLambdaRunner;
   readonly sns: LocalSns;
@@ -119,12 +122,27 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       dynamoDbEndpoint: options.dynamoDbEndpoint,
       clock,
     });
+    // DescribeStacks: tools find the stage by its outputs, resolved to local values (the API URL → the local API).
     const apiUrl = apiServer.url;
     const stack = describeLocalStack(options.outdir, options.stackName, { streamArns, localize: (value) => localApiUrl(model, value, apiUrl) });
     awsEndpoints.push(createStepFunctionsEndpoint(stepFunctions), createSnsEndpoint(sns), createCloudFormationEndpoint([stack]));
-    // The outbox page first: its path is no stage of any API.
+    const doc = documentClientFor(dynamoDb);
+    const tableContextOf = (prefix: string) => {
+      const table = model.tables.find((t) => t.logicalId.startsWith(prefix));
+      if (!table) throw new Error(`the stack has no table whose logical id starts with '${prefix}'`);
+      return { doc, tableName: table.tableName };
+    };
+    // The outbox page and the console first: their paths are no stage of any API.
     apiEndpoints.push(
       createOutboxEndpoint(sns, { describeRecipient: options.describeRecipient }),
+      createConsoleEndpoint({
+        model,
+        stepFunctions,
+        sns,
+        table: () => tableContextOf(''),
+        apiEndpoint: apiServer.url,
+        ...(options.describeRecipient && { describeRecipient: options.describeRecipient }),
+      }),
       createApiGatewayEndpoint(model.apis, lambda, { credentials: localCredentials }),
     );
     // Last, once every endpoint a triggered function may call is served.
@@ -140,22 +158,18 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const runner = lambda;
     const api = apiServer;
     const mappings = streams;
-    const doc = documentClientFor(dynamoDb);
     return {
       model,
       awsEndpoint: awsServer.url,
       apiEndpoint: api.url,
       outboxUrl: `${api.url}${OUTBOX_PATH}`,
+      consoleUrl: `${api.url}${CONSOLE_PATH}`,
       dynamoDbEndpoint: options.dynamoDbEndpoint,
       lambda: runner,
       sns,
       stepFunctions,
       streams: mappings,
-      tableContext: (prefix = '') => {
-        const table = model.tables.find((t) => t.logicalId.startsWith(prefix));
-        if (!table) throw new Error(`the stack has no table whose logical id starts with '${prefix}'`);
-        return { doc, tableName: table.tableName };
-      },
+      tableContext: (prefix = '') => tableContextOf(prefix),
       clientEnvironment: () => ({
         ...endpoints,
         AWS_ENDPOINT_URL_CLOUDFORMATION: awsServer.url,
