@@ -85,6 +85,17 @@ test('npm start comes up, serves the endpoints it prints, and stops cleanly on S
     expect(output).toMatch(/filter policies, most on one topic +2 +of 200 +ok/);
     expect(output).toMatch(/outbox \(SMS, email\) +http:\/\/127\.0\.0\.1:\d+\/_local\/outbox/);
 
+    // The operations console is served where it says, and its JSON has the story's two requests' executions.
+    const consoleUrl = /operations console +(http:\/\/127\.0\.0\.1:\d+\/_local\/console)/.exec(output)?.[1];
+    expect(consoleUrl).toBeDefined();
+    const page = await fetch(consoleUrl!);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('/_local/console/assets/main.js');
+    const story = [...output.matchAll(/(demo-\d+-(?:geese|thighs)) (RESERVED|SOURCED)/g)].map((m) => m[1]);
+    const overview = (await (await fetch(`${consoleUrl}/api/overview?q=demo-`)).json()) as { executions: { requestId?: string; workflowId: string }[] };
+    expect(overview.executions.filter((e) => e.workflowId === 'CustomerRequestsWorkflow').map((e) => e.requestId).sort()).toEqual([...new Set(story)].sort());
+
     const cli = await awsCli(awsEndpoint, ['sns', 'list-topics']);
     expect(cli.code).toBe(0);
     expect(cli.stdout).toContain('npm-start-check');
