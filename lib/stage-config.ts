@@ -1,3 +1,5 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
 /**
  * Per-stage settings, chosen with `-c stage=dev|prod`. The one config loader of
  * the CDK app: constructs receive these values as props, never read context.
@@ -11,6 +13,17 @@ export interface StageConfig {
   readonly retainData: boolean;
   readonly customerRequests: CustomerRequestSettings;
   readonly customerLifecycle: CustomerLifecycleSettings;
+  readonly operations: OperationsSettings;
+}
+
+/** How long logs are kept and when the SLA alarm fires (lib/operations/operations-monitoring.ts). */
+export interface OperationsSettings {
+  /** Function logs: what a handler did, with the case's correlation id. */
+  readonly functionLogRetention: RetentionDays;
+  /** Every other log group: workflow execution events, API access logs. */
+  readonly auditLogRetention: RetentionDays;
+  /** The SLA alarm fires when more than this share (%) of the requests concluded in an hour breached their SLA. */
+  readonly slaBreachAlarmPercent: number;
 }
 
 /** How the customer lifecycle workflows (onboarding, special prices, follow-ups) wait and escalate. */
@@ -58,8 +71,20 @@ const CUSTOMER_LIFECYCLE: CustomerLifecycleSettings = {
 };
 
 const CONFIG: Record<StageName, StageConfig> = {
-  dev: { stage: 'dev', retainData: false, customerRequests: CUSTOMER_REQUESTS, customerLifecycle: CUSTOMER_LIFECYCLE },
-  prod: { stage: 'prod', retainData: true, customerRequests: CUSTOMER_REQUESTS, customerLifecycle: CUSTOMER_LIFECYCLE },
+  dev: {
+    stage: 'dev',
+    retainData: false,
+    customerRequests: CUSTOMER_REQUESTS,
+    customerLifecycle: CUSTOMER_LIFECYCLE,
+    operations: { functionLogRetention: RetentionDays.TWO_WEEKS, auditLogRetention: RetentionDays.ONE_MONTH, slaBreachAlarmPercent: 20 },
+  },
+  prod: {
+    stage: 'prod',
+    retainData: true,
+    customerRequests: CUSTOMER_REQUESTS,
+    customerLifecycle: CUSTOMER_LIFECYCLE,
+    operations: { functionLogRetention: RetentionDays.ONE_MONTH, auditLogRetention: RetentionDays.THREE_MONTHS, slaBreachAlarmPercent: 10 },
+  },
 };
 
 export function stageConfig(stage: unknown): StageConfig {

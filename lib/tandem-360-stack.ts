@@ -53,6 +53,9 @@ export class Tandem360Stack extends Stack {
       workflows,
       functions: this.node.findAll().filter((c): c is TandemFunction => c instanceof TandemFunction),
       retainData: props.config.retainData,
+      stage: props.config.stage,
+      settings: props.config.operations,
+      opsAlerts: topics.opsAlerts,
     });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'StoreApiUrl', { value: storeApi.api.url });

@@ -5,7 +5,8 @@
  * (always with a timeout), and the failure path — RecordCaseFailure (a direct
  * DynamoDB write of a `Failed` event in the customer's audit trail,
  * independent of the functions that may be what failed), AlertOps (SNS) and
- * Fail. The state carries ids and times only.
+ * Fail. The state carries ids and times only; every Lambda's payload names
+ * the case as `correlationId`, the id its log lines carry.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -62,7 +63,7 @@ export class LifecycleStates {
 
   /** A Lambda step: its result at `resultPath` (null: discarded), transient failures retried, the rest recorded as a failure. */
   step(id: string, fn: IFunction, payload: Record<string, unknown>, resultPath: string | null): LambdaInvoke {
-    return this.orFail(lambdaStep(this.scope, id, fn, payload, resultPath, PERMANENT_ERRORS));
+    return this.orFail(lambdaStep(this.scope, id, fn, { ...this.correlation(), ...payload }, resultPath, PERMANENT_ERRORS));
   }
 
   /**
@@ -76,7 +77,7 @@ export class LifecycleStates {
     const task = new LambdaInvoke(this.scope, id, {
       lambdaFunction: fn,
       integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      payload: TaskInput.fromObject({ taskToken: JsonPath.taskToken, ...payload }),
+      payload: TaskInput.fromObject({ taskToken: JsonPath.taskToken, ...this.correlation(), ...payload }),
       retryOnServiceExceptions: false,
       resultPath: spec.resultPath,
       taskTimeout: Timeout.at(spec.timeoutSecondsPath),
@@ -85,6 +86,11 @@ export class LifecycleStates {
     task.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 3, maxDelay: Duration.seconds(20), jitterStrategy: JitterType.FULL });
     task.addCatch(spec.onTimeout, { errors: ['States.Timeout'], resultPath: JsonPath.DISCARD });
     return this.orFail(task);
+  }
+
+  /** The case's id as the step's correlation id (functions/shared/step-handler.ts). */
+  private correlation(): { correlationId: string } {
+    return { correlationId: JsonPath.stringAt(this.props.caseIdPath) };
   }
 
   /** Everything a task does not catch itself goes to the failure path. */

@@ -18,12 +18,14 @@ import { fromItem } from '../repository/table-layout';
 import { DynamoTerritoryDirectory } from '../repository/territory-directory';
 import { requiredEnv } from '../shared/environment';
 import { httpHandler } from '../shared/http-handler';
+import { correlateWith } from '../shared/correlation';
 import { json } from '../shared/http-response';
 
 const ctx = { doc: createDocumentClient(), tableName: requiredEnv('TABLE_NAME') };
 
 export async function getCustomer(event: Pick<APIGatewayProxyEvent, 'pathParameters'>, now = new Date()) {
   const customerId = validate(customerIdSchema, event.pathParameters?.id, 'path parameter id');
+  correlateWith(customerId);
   const items = await new DynamoCustomerHistory(ctx).partition(customerId);
   const customerItem = items.find((item) => item.sk === 'CUSTOMER');
   if (!customerItem) throw new NotFoundError('customer', customerId);

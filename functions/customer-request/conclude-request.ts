@@ -6,12 +6,16 @@
  * - the first hold without escalation → RESERVED;
  * - nothing held → UNFULFILLED, with the reason (declined, or no answer).
  * The products stop being waited for; the outcome and its audit event are
- * written together.
+ * written together. The outcome, the time since receipt and an SLA breach
+ * (domain/service-level.ts) are counted once: not again by a retry that finds
+ * the Outcome event already written.
  */
 import { DynamoEscalationRepository } from '../repository/escalation-repository';
 import { DynamoRequestRepository } from '../repository/request-repository';
 import { DynamoReservationRepository } from '../repository/reservation-repository';
+import { businessMetrics } from '../shared/business-metrics';
 import { stepHandler } from '../shared/step-handler';
+import { serviceLevel } from './domain/service-level';
 import type { ConcludeResult } from './workflow/state';
 import { tableContext } from './workflow/step-context';
 
@@ -19,11 +23,15 @@ export async function concludeRequest(input: { requestId: string }, now = new Da
   const ctx = tableContext();
   const requests = new DynamoRequestRepository(ctx);
   const escalations = new DynamoEscalationRepository(ctx);
-  const [holds, escalation, decisions] = await Promise.all([
+  const [holds, escalation, decisions, request, trail] = await Promise.all([
     new DynamoReservationRepository(ctx).reservationsFor(input.requestId),
     escalations.getEscalation(input.requestId),
     requests.decisionsFor(input.requestId),
+    requests.getRequest(input.requestId),
+    requests.auditTrail(input.requestId),
   ]);
+  // The reservation steps already set RESERVED/PARTIAL/SOURCED: the Outcome event says whether it was concluded.
+  const concludedBefore = trail.some((event) => event.step === 'Outcome');
   const held = holds.filter((h) => h.status === 'HELD');
   const decided = held.find((h) => h.hold === 'decided');
   const initial = held.find((h) => h.hold === 'initial');
@@ -50,6 +58,9 @@ export async function concludeRequest(input: { requestId: string }, now = new Da
     { status, ...(storeId ? { storeId } : {}), ...(reason ? { reason } : {}) },
     { requestId: input.requestId, at: now.toISOString(), step: 'Outcome', detail: { status, holds: held.map((h) => ({ hold: h.hold, storeId: h.storeId, lines: h.lines })), holdUntil, ...(reason ? { reason } : {}) } },
   );
+  if (request && !concludedBefore) {
+    businessMetrics.requestConcluded(status, request.createdAt, now, serviceLevel({ ...(escalation ? { escalation } : {}), decided: decision !== undefined }).breached);
+  }
   return { status, holdUntil };
 }
 

@@ -22,6 +22,8 @@ import { httpHandler } from '../shared/http-handler';
 import { errorResponse, GoneError, html, json, messagePage, parseJsonBody } from '../shared/http-response';
 import { decisionPage } from './workflow/decision-view';
 import { logger } from '../shared/powertools';
+import { businessMetrics } from '../shared/business-metrics';
+import { correlateWith } from '../shared/correlation';
 import { isDecisionRef, parseDecision, type Decision } from './domain/decision';
 import { freeStock } from './domain/stock-selection';
 import { deliverDecision } from './workflow/deliver-decision';
@@ -40,16 +42,20 @@ export async function decideTask(event: DecisionEvent, now = new Date()) {
   }
   // The same link answers customer tasks (handover, special price, follow-up): their kind reads the answer.
   const customerTask = await new DynamoCustomerTasks(ctx).getRef(ref);
+  correlateWith(customerTask?.caseId);
   if (customerTask) return answerCustomerTask(ctx, sfn, customerTask, fromForm(event) ? { form: formFields(event) } : { json: parseJsonBody(event.body, event.isBase64Encoded) }, now);
   const decision = parseDecision(fromForm(event) ? formDecision(event) : parseJsonBody(event.body, event.isBase64Encoded));
   const escalations = new DynamoEscalationRepository(ctx);
   const current = await escalations.getRef(ref);
   if (!current) throw new NotFoundError('decision reference', ref);
+  correlateWith(current.requestId);
   await checkDecision(decision, current.requestId, escalations);
 
   const taken = await escalations.decide(ref, decision, now.toISOString());
   if (taken.outcome === 'unknown') throw new NotFoundError('decision reference', ref);
   if (taken.outcome === 'gone') throw new GoneError(`decision reference ${ref} ${taken.why}`);
+  const escalatedAt = (await escalations.getEscalation(taken.ref.requestId))?.openedAt;
+  if (escalatedAt) businessMetrics.decisionAnswered(escalatedAt, now);
   const { decided, taskToken } = taken.ref;
   const delivery = taskToken && decided ? await deliverDecision(sfn, taskToken, decided) : 'task-gone';
   // A token that just expired is harmless: the workflow's next step picks the stored decision up.

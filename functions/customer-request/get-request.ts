@@ -14,6 +14,7 @@ import { DynamoRequestRepository } from '../repository/request-repository';
 import { toReservation } from '../repository/reservation-repository';
 import { fromItem, RESERVATION_HOLDS } from '../repository/table-layout';
 import { httpHandler } from '../shared/http-handler';
+import { correlateWith } from '../shared/correlation';
 import { json } from '../shared/http-response';
 import { requiredEnv } from '../shared/environment';
 
@@ -22,6 +23,7 @@ const requests = new DynamoRequestRepository({ doc: createDocumentClient(), tabl
 
 export async function getRequest(event: Pick<APIGatewayProxyEvent, 'pathParameters'>, repository = requests) {
   const requestId = validate(idSchema, event.pathParameters?.id, 'path parameter id');
+  correlateWith(requestId);
   // One Query of the request's partition: the parts of the answer are read together, not by parallel reads that could straddle a step's writes.
   const items = await repository.requestPartition(requestId);
   const bySort = (prefix: string) => items.filter((item) => String(item.sk).startsWith(prefix));

@@ -8,6 +8,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { createDocumentClient } from '../repository/document-client';
 import { requiredEnv } from '../shared/environment';
+import { correlateWith } from '../shared/correlation';
 import { httpHandler } from '../shared/http-handler';
 import { html, messagePage } from '../shared/http-response';
 import { isDecisionRef } from './domain/decision';
@@ -22,6 +23,7 @@ export async function getTask(event: Pick<APIGatewayProxyEvent, 'pathParameters'
   if (!isDecisionRef(ref)) return html(400, messagePage('Tandem 360', 'This is not a decision link (the reference must have 22 characters).'));
   // The same link serves customer tasks (handover, special price, follow-up).
   const customerTask = await new DynamoCustomerTasks(ctx).getRef(ref);
+  correlateWith(customerTask?.caseId);
   if (customerTask) return customerTaskPage(ctx, customerTask, now);
   const page = await decisionPage(ctx, ref, now);
   if (!page) return html(404, messagePage('Tandem 360', 'This decision link does not exist.'));

@@ -7,6 +7,7 @@
  */
 import { DynamoEscalationRepository } from '../repository/escalation-repository';
 import { DynamoRequestRepository } from '../repository/request-repository';
+import { businessMetrics } from '../shared/business-metrics';
 import { stepHandler } from '../shared/step-handler';
 import { decisionDeadlines } from './domain/deadlines';
 import { newDecisionRef } from './domain/decision';
@@ -62,6 +63,7 @@ export async function planEscalation(input: PlanEscalationInput, now = new Date(
       detail: { holderId: input.route.insideManagerId, missing, warnAt: plan.warnAt, handOverAt: plan.handOverAt, finalAt: plan.finalAt },
     },
   );
+  businessMetrics.requestEscalated();
   return plan;
 }
 

@@ -19,6 +19,8 @@ import { DynamoStoreDirectory } from '../repository/store-directory';
 import { DynamoTerritoryDirectory } from '../repository/territory-directory';
 import { toUtc } from '../repository/table-layout';
 import { requiredEnv } from '../shared/environment';
+import { businessMetrics } from '../shared/business-metrics';
+import { correlateWith } from '../shared/correlation';
 import { httpHandler } from '../shared/http-handler';
 import { json, parseJsonBody } from '../shared/http-response';
 import { logger } from '../shared/powertools';
@@ -35,6 +37,7 @@ export async function submitRequest(event: Pick<APIGatewayProxyEvent, 'body' | '
   const size = event.body === null ? 0 : Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
   if (size > MAX_BODY_BYTES) throw new ValidationError('customer request', [{ field: 'body', problem: `must be at most ${MAX_BODY_BYTES} bytes, got ${size}` }]);
   const submission = parseSubmission(parseJsonBody(event.body, event.isBase64Encoded), now);
+  correlateWith(submission.requestId);
   await checkReferences(submission);
 
   const at = now.toISOString();
@@ -58,6 +61,7 @@ export async function submitRequest(event: Pick<APIGatewayProxyEvent, 'body' | '
   }
   if (registered.outcome === 'created') {
     await requests.appendAuditEvent({ requestId: record.requestId, at, step: 'Received', detail: { lines: record.lines.length, fulfilment: record.fulfilment } });
+    businessMetrics.requestReceived();
   }
   // Also on a repeat: the first attempt may have died between registering and starting.
   await startWorkflow(record.requestId);

@@ -13,6 +13,7 @@ import { DynamoTandemDirectory } from '../repository/tandem-directory';
 import { TandemProvisioner } from '../notifications/provisioning/tandem-provisioner';
 import { requiredEnv } from '../shared/environment';
 import { httpHandler } from '../shared/http-handler';
+import { correlateWith } from '../shared/correlation';
 import { json } from '../shared/http-response';
 
 const ctx = { doc: createDocumentClient(), tableName: requiredEnv('TABLE_NAME') };
@@ -21,6 +22,7 @@ const provisioning = new TandemProvisioner(ctx, new SNSClient({}), requiredEnv('
 
 export async function getTandem(event: Pick<APIGatewayProxyEvent, 'pathParameters'>) {
   const territoryId = validate(territoryIdSchema, event.pathParameters?.territoryId, 'path parameter territoryId');
+  correlateWith(territoryId);
   const [tandem, record] = await Promise.all([directory.getTandem(territoryId), provisioning.record(territoryId)]);
   if (!tandem) throw new NotFoundError('tandem', territoryId);
   return json(200, { tandem, provisioning: record ?? { status: 'PENDING' } });

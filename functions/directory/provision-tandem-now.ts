@@ -14,6 +14,7 @@ import { DynamoTandemDirectory } from '../repository/tandem-directory';
 import { TandemProvisioner } from '../notifications/provisioning/tandem-provisioner';
 import { requiredEnv } from '../shared/environment';
 import { httpHandler } from '../shared/http-handler';
+import { correlateWith } from '../shared/correlation';
 import { json } from '../shared/http-response';
 
 const ctx = { doc: createDocumentClient(), tableName: requiredEnv('TABLE_NAME') };
@@ -22,6 +23,7 @@ const provisioner = new TandemProvisioner(ctx, new SNSClient({}), requiredEnv('T
 
 export async function provisionTandemNow(event: Pick<APIGatewayProxyEvent, 'pathParameters'>) {
   const territoryId = validate(territoryIdSchema, event.pathParameters?.territoryId, 'path parameter territoryId');
+  correlateWith(territoryId);
   if (!(await directory.getTandem(territoryId))) throw new NotFoundError('tandem', territoryId);
   return json(200, await provisioner.provision(territoryId));
 }

@@ -11,6 +11,7 @@ import { createDocumentClient } from '../repository/document-client';
 import { DynamoTandemDirectory } from '../repository/tandem-directory';
 import { requiredEnv } from '../shared/environment';
 import { httpHandler } from '../shared/http-handler';
+import { correlateWith } from '../shared/correlation';
 import { json, parseJsonBody } from '../shared/http-response';
 import { logger } from '../shared/powertools';
 import { parseTandemChange } from './domain/tandem-change';
@@ -19,6 +20,7 @@ const directory = new DynamoTandemDirectory({ doc: createDocumentClient(), table
 
 export async function putTandem(event: Pick<APIGatewayProxyEvent, 'pathParameters' | 'body' | 'isBase64Encoded'>, repository = directory) {
   const tandem = parseTandemChange(event.pathParameters?.territoryId, parseJsonBody(event.body, event.isBase64Encoded));
+  correlateWith(tandem.territoryId);
   const { created } = await repository.replaceTandem(tandem);
   logger.info('tandem stored', { territoryId: tandem.territoryId, created });
   return json(created ? 201 : 200, { tandem, provisioning: 'PENDING' }, { location: `/tandems/${tandem.territoryId}` });

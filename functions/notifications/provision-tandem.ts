@@ -7,8 +7,6 @@
  * retries from there (bisecting, bounded) and then sends the batch's
  * description to the ops alert topic; the territory's record says FAILED.
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -18,7 +16,9 @@ import { ValidationError } from '../domain/errors';
 import { territoryIdSchema } from '../domain/model';
 import { validate } from '../domain/validate';
 import { createDocumentClient } from '../repository/document-client';
+import { batchCorrelationId, caseKeys } from '../shared/correlation';
 import { requiredEnv } from '../shared/environment';
+import { instrumented } from '../shared/instrumented';
 import { logger } from '../shared/powertools';
 import { TandemProvisioner } from './provisioning/tandem-provisioner';
 
@@ -48,9 +48,10 @@ export async function provisionTerritories(territoryIds: readonly string[], targ
       try {
         const record = await target.provision(territoryId);
         (record.changes.length > 0 ? summary.provisioned : summary.unchanged).push(territoryId);
-        if (record.changes.length > 0) logger.info('tandem provisioned', { territoryId, changes: record.changes });
+        // Territories are provisioned side by side: each line names its own as correlation id.
+        if (record.changes.length > 0) logger.info('tandem provisioned', { territoryId, changes: record.changes, ...caseKeys(territoryId) });
       } catch (error) {
-        logger.error('tandem provisioning failed', { territoryId, error: error as Error });
+        logger.error('tandem provisioning failed', { territoryId, error: error as Error, ...caseKeys(territoryId) });
         summary.failed.push(territoryId);
       }
     }
@@ -92,11 +93,14 @@ export async function handleStream(event: DynamoDBStreamEvent, target = provisio
 
 type ProvisionEvent = DynamoDBStreamEvent | { territoryIds?: unknown };
 
-export const handler = middy<ProvisionEvent, DynamoDBBatchResponse | ProvisionSummary>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async (event) => {
-    if ('Records' in event && Array.isArray(event.Records)) return handleStream(event);
+export const handler = instrumented<ProvisionEvent, DynamoDBBatchResponse | ProvisionSummary>()
+  .handler(async (event, context) => {
+    if ('Records' in event && Array.isArray(event.Records)) {
+      logger.setCorrelationId(batchCorrelationId(event.Records.map((r) => territoryOf(r) ?? '')) ?? context.awsRequestId);
+      return handleStream(event);
+    }
     const ids = (event as { territoryIds?: unknown }).territoryIds;
+    logger.setCorrelationId((Array.isArray(ids) ? batchCorrelationId(ids.filter((id): id is string => typeof id === 'string')) : undefined) ?? context.awsRequestId);
     if (!Array.isArray(ids) || ids.length === 0) {
       throw new ValidationError('provisioning request', [{ field: 'territoryIds', problem: 'must be a non-empty list of territory ids such as ["T001"]' }]);
     }

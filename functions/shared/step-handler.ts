@@ -1,23 +1,25 @@
 /**
  * The middy stack of every workflow step (a Lambda a Step Functions Task
- * invokes): Lambda context in every log line, the customer request's id as
- * correlation id, and errors rethrown with their class name as `errorType`, which
- * Step Functions uses as the error a Retry or Catch matches
+ * invokes): Lambda context in every log line, the case's id as correlation id
+ * (`correlationId`, which every lifecycle step's payload carries, else the
+ * customer request's `requestId`), business metrics flushed at the end, and
+ * errors rethrown with their class name as `errorType`, which Step Functions
+ * uses as the error a Retry or Catch matches
  * (e.g. `TandemIncompleteError`). Nothing of the payload is logged: it may
  * name customers.
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { DomainError } from '../domain/errors';
+import { stepCorrelationId } from './correlation';
+import { instrumented } from './instrumented';
 import { logger } from './powertools';
 
+
 export function stepHandler<I, O>(step: string, handle: (input: I, context: Context) => Promise<O>) {
-  return middy<I, O>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+  return instrumented<I, O>()
     .handler(async (input, context) => {
-      // The customer request's id follows it through every step's logs.
-      logger.setCorrelationId((input as { requestId?: unknown } | null)?.requestId);
+      // The case's id follows it through every step's logs; the invocation's own id if a payload names none.
+      logger.setCorrelationId(stepCorrelationId(input) ?? context.awsRequestId);
       try {
         return await handle(input, context);
       } catch (error) {

@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { stageConfig } from '../../lib/stage-config';
 import { devTemplate } from '../support/infra-template';
 
 // The dev app, synthesized once for the infra project by test/infra/global-setup.ts.
@@ -15,14 +16,15 @@ describe('StoreApi', () => {
     for (const method of methods) expect(method.Properties.RequestValidatorId).toBeDefined();
   });
 
-  test('the stage is throttled, traced, and writes JSON access logs to a log group with a retention', () => {
+  test("the stage is throttled, traced, and writes JSON access logs to a log group with the stage's retention", () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'v1',
       TracingEnabled: true,
       AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
       MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, MetricsEnabled: true })],
     });
-    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+    const [accessLogs] = Object.entries(template.findResources('AWS::Logs::LogGroup')).filter(([id]) => id.startsWith('StoreApiAccessLogs'));
+    expect(accessLogs?.[1]).toMatchObject({ Properties: { RetentionInDays: stageConfig('dev').operations.auditLogRetention } });
   });
 
   test('the stack owns no account-wide API Gateway CloudWatch role', () => {

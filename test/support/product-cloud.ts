@@ -2,6 +2,7 @@
  * The product stack (lib/) synthesized and running in the local cloud, for
  * integration tests of the product's own routes and workflows.
  */
+import type { LambdaLogSink } from '../../local/runtime/lambda';
 import { startLocalCloud, type LocalCloud } from '../../local/runtime/local-cloud';
 import { testEnv } from './test-env';
 
@@ -12,15 +13,22 @@ export interface ProductCloud {
   stop(): Promise<void>;
 }
 
-/** `dynamoDbEndpoint` defaults to the integration project's DynamoDB Local (e.g. a fault-injecting proxy in front of it). */
-export async function startProductCloud(options: { timeScale?: number; dynamoDbEndpoint?: string } = {}): Promise<ProductCloud> {
+export interface ProductCloudOptions {
+  readonly timeScale?: number;
+  /** Defaults to the integration project's DynamoDB Local (e.g. a fault-injecting proxy in front of it). */
+  readonly dynamoDbEndpoint?: string;
+  /** Where the handlers' log lines go; by default nowhere (a test that reads them passes a sink). */
+  readonly lambdaLog?: LambdaLogSink;
+}
+
+export async function startProductCloud(options: ProductCloudOptions = {}): Promise<ProductCloud> {
   // The cloud assembly the integration project's global setup synthesized once: read-only, shared by every file.
   const cloud = await startLocalCloud({
     outdir: testEnv('cdkOut'),
     stackName: testEnv('stackName'),
     dynamoDbEndpoint: options.dynamoDbEndpoint ?? testEnv('dynamoDbEndpoint'),
     timeScale: options.timeScale ?? 0.0001,
-    lambdaLog: () => undefined,
+    lambdaLog: options.lambdaLog ?? (() => undefined),
   });
   const api = cloud.model.apis[0];
   if (!api) throw new Error('the product stack declares no REST API');

@@ -20,6 +20,7 @@ import { whyGone } from '../../repository/escalation-repository';
 import { DynamoFollowUps } from '../../repository/follow-up-repository';
 import { requiredEnv } from '../../shared/environment';
 import { httpHandler } from '../../shared/http-handler';
+import { correlateWith } from '../../shared/correlation';
 import { parseJsonBody } from '../../shared/http-response';
 import { parseFollowUpAnswer } from '../domain/follow-up';
 import { answerCustomerTask } from '../tasks/customer-task-link';
@@ -32,6 +33,7 @@ type ActionEvent = Pick<APIGatewayProxyEvent, 'pathParameters' | 'body' | 'isBas
 export async function actOnFollowUp(event: ActionEvent, now = new Date()) {
   const customerId = validate(customerIdSchema, event.pathParameters?.id, 'path parameter id');
   const followUpId = validate(requestIdSchema, event.pathParameters?.followUpId, 'path parameter followUpId');
+  correlateWith(followUpId);
   const body = parseJsonBody(event.body, event.isBase64Encoded);
   // A bad body is refused before anything is read.
   parseFollowUpAnswer(body);

@@ -7,6 +7,7 @@
 import { tableContext } from '../../customer-request/workflow/step-context';
 import { DynamoCustomerTasks } from '../../repository/customer-task-repository';
 import { DynamoFollowUps } from '../../repository/follow-up-repository';
+import { businessMetrics } from '../../shared/business-metrics';
 import { stepHandler } from '../../shared/step-handler';
 import { expireCustomerTask } from '../workflow/offer-customer-task';
 
@@ -22,6 +23,7 @@ export async function lapseFollowUp(input: LapseFollowUpInput, now = new Date())
   const ended = await expireCustomerTask({ customerId: input.customerId, caseId: input.followUpId, taskId: input.taskId }, now);
   if (ended.outcome !== 'expired') return ended;
   await new DynamoFollowUps(ctx).lapse(input.customerId, input.followUpId, input.taskId, task ? { holderId: task.holderId, role: task.role } : {}, now.toISOString());
+  businessMetrics.followUpMissed();
   return { outcome: 'expired' };
 }
 

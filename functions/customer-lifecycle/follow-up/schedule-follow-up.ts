@@ -17,6 +17,7 @@ import { createDocumentClient } from '../../repository/document-client';
 import { DynamoFollowUps } from '../../repository/follow-up-repository';
 import { requiredEnv } from '../../shared/environment';
 import { httpHandler } from '../../shared/http-handler';
+import { correlateWith } from '../../shared/correlation';
 import { json, parseJsonBody } from '../../shared/http-response';
 import { logger } from '../../shared/powertools';
 import { followUpExecutionName, followUpFingerprint, parseFollowUp, reminderAt, type FollowUp } from '../domain/follow-up';
@@ -36,6 +37,7 @@ export async function scheduleFollowUp(event: Pick<APIGatewayProxyEvent, 'body' 
   await checkReferences(followUp);
 
   const { customerId, followUpId } = followUp;
+  correlateWith(followUpId);
   const registered = await new DynamoFollowUps(ctx).schedule(followUp, followUpFingerprint(followUp), now.toISOString(), reminderAt(followUp.dueOn));
   if (registered.outcome === 'conflict') {
     throw new ConflictError(`follow-up ${followUpId} of customer ${customerId} was already scheduled with a different body; use a new follow-up id`);

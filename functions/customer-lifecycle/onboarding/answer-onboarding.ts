@@ -17,8 +17,9 @@ import { DynamoCustomerTasks } from '../../repository/customer-task-repository';
 import { createDocumentClient } from '../../repository/document-client';
 import { requiredEnv } from '../../shared/environment';
 import { httpHandler } from '../../shared/http-handler';
+import { correlateWith } from '../../shared/correlation';
 import { parseJsonBody } from '../../shared/http-response';
-import { applyHandoverAction, parseHandoverAnswer } from '../domain/onboarding';
+import { applyHandoverAction, onboardingCaseId, parseHandoverAnswer } from '../domain/onboarding';
 import { answerCustomerTask } from '../tasks/customer-task-link';
 import { planOf } from './onboarding-messages';
 
@@ -27,6 +28,7 @@ const sfn = new SFNClient({});
 
 export async function answerOnboarding(event: Pick<APIGatewayProxyEvent, 'pathParameters' | 'body' | 'isBase64Encoded'>, now = new Date()) {
   const customerId = validate(customerIdSchema, event.pathParameters?.id, 'path parameter id');
+  correlateWith(onboardingCaseId(customerId));
   const body = parseJsonBody(event.body, event.isBase64Encoded);
   parseHandoverAnswer(body);
   const customer = await new DynamoCustomerRepository(ctx).getCustomer(customerId);

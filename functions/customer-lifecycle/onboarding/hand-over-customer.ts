@@ -8,6 +8,7 @@
  */
 import { DynamoCustomerRepository } from '../../repository/customer-repository';
 import { customerEventItem } from '../../repository/customer-history';
+import { businessMetrics } from '../../shared/business-metrics';
 import { stepHandler } from '../../shared/step-handler';
 import { tableContext, tandemNotifier } from '../../customer-request/workflow/step-context';
 import { loadCustomerFacts } from '../workflow/customer-facts';
@@ -48,6 +49,7 @@ export async function handOverCustomer(input: HandOverInput, now = new Date()): 
           }),
         )
       : 'was-handed-over';
+  if (written === 'handed-over') businessMetrics.customerHandedOver();
   const handedOverAt = written === 'handed-over' ? at : ((await customers.getCustomer(input.customerId))?.handedOverAt ?? at);
   const sent = await sendHandover(tandemNotifier(), facts, { handedOverAt, early });
   const held = sent.flatMap((s) => (s.outcome === 'held' && s.heldUntil ? [s.heldUntil] : [])).sort();

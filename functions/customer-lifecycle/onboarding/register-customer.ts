@@ -13,6 +13,7 @@ import { createDocumentClient } from '../../repository/document-client';
 import { DynamoTerritoryDirectory } from '../../repository/territory-directory';
 import { requiredEnv } from '../../shared/environment';
 import { httpHandler } from '../../shared/http-handler';
+import { correlateWith } from '../../shared/correlation';
 import { json, parseJsonBody } from '../../shared/http-response';
 import { logger } from '../../shared/powertools';
 import { onboardingCaseId } from '../domain/onboarding';
@@ -36,6 +37,7 @@ export async function postCustomer(event: Pick<APIGatewayProxyEvent, 'body' | 'i
   const size = event.body === null ? 0 : Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
   if (size > MAX_BODY_BYTES) throw new ValidationError('customer registration', [{ field: 'body', problem: `must be at most ${MAX_BODY_BYTES} bytes, got ${size}` }]);
   const { created, answer } = await registerCustomer(parseJsonBody(event.body, event.isBase64Encoded), deps, now);
+  correlateWith(onboardingCaseId(answer.customerId));
   logger.info(created ? 'customer registered' : 'customer registration repeated', { customerId: answer.customerId, territoryId: answer.territoryId });
   return json(created ? 201 : 200, answer, { location: customerUrl(event, answer.customerId) });
 }

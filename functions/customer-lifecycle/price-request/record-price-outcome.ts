@@ -11,6 +11,7 @@ import type { PriceOutcome } from '../../customer-request/domain/messages';
 import { numberEnv, tableContext } from '../../customer-request/workflow/step-context';
 import { DynamoCustomerTasks } from '../../repository/customer-task-repository';
 import { DynamoPriceRepository, type PriceRequestStatus } from '../../repository/price-repository';
+import { businessMetrics } from '../../shared/business-metrics';
 import { stepHandler } from '../../shared/step-handler';
 import { settleCounterAnswer, settlePriceDecision } from './price-outcome';
 import { priceTaskId, type PriceTask } from './price-request-identity';
@@ -48,6 +49,7 @@ export async function recordPriceOutcome(input: RecordPriceOutcomeInput, now = n
     settlement.price,
     { customerId: input.customerId, caseId: input.priceRequestId, at: now.toISOString(), step: settlement.step, detail: settlement.detail },
   );
+  if (input.answerTo === 'decision') businessMetrics.priceRequestDecided();
   return { status: settlement.to, ...(settlement.set.outcome ? { outcome: settlement.set.outcome } : {}) };
 }
 

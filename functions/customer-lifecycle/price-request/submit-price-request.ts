@@ -25,6 +25,7 @@ import { DynamoPriceRepository, type PriceRequestRecord } from '../../repository
 import { DynamoTerritoryDirectory } from '../../repository/territory-directory';
 import { requiredEnv } from '../../shared/environment';
 import { httpHandler } from '../../shared/http-handler';
+import { correlateWith } from '../../shared/correlation';
 import { json, parseJsonBody } from '../../shared/http-response';
 import { logger } from '../../shared/powertools';
 import { parsePriceRequest, type PriceRequest } from '../domain/price-request';
@@ -44,6 +45,7 @@ export async function submitPriceRequest(event: SubmitEvent, now = new Date()) {
   const size = event.body === null ? 0 : Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
   if (size > MAX_BODY_BYTES) throw new ValidationError('price request', [{ field: 'body', problem: `must be at most ${MAX_BODY_BYTES} bytes, got ${size}` }]);
   const request = parsePriceRequest(parseJsonBody(event.body, event.isBase64Encoded));
+  correlateWith(request.priceRequestId);
   const { product } = await checkReferences(request, now);
   const suggestion = suggestPrice(product, request.weeklyVolume, request.unit);
   const fingerprint = priceRequestFingerprint(request);

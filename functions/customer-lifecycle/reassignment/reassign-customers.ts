@@ -23,12 +23,14 @@ import { DynamoReassignments } from '../../repository/reassignment-repository';
 import { fromItem, key } from '../../repository/table-layout';
 import { DynamoTerritoryDirectory } from '../../repository/territory-directory';
 import { httpHandler } from '../../shared/http-handler';
+import { correlateWith } from '../../shared/correlation';
 import { json, parseJsonBody } from '../../shared/http-response';
 import { MAX_CUSTOMERS_IN_RANGE, parseReassignment, planRangeMove, type RangeMove, type Reassignment, type RoutedRange } from '../domain/reassignment';
 import { retargetOpenTasks, type RetargetedTask } from './retarget-open-tasks';
 
 export async function reassignCustomers(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>, now = new Date()) {
   const reassignment = parseReassignment(parseJsonBody(event.body, event.isBase64Encoded));
+  correlateWith(reassignment.reassignmentId);
   const ctx = tableContext();
   const records = new DynamoReassignments(ctx);
   const fingerprint = createHash('sha256').update(JSON.stringify(reassignment)).digest('hex');

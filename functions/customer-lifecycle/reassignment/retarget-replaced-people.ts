@@ -7,14 +7,14 @@
  * re-targeting failed is reported, so Lambda retries it (bounded) and then
  * alerts ops.
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { tableContext, tandemNotifier } from '../../customer-request/workflow/step-context';
 import type { Tandem } from '../../domain/model';
 import { DynamoCustomerRepository } from '../../repository/customer-repository';
+import { batchCorrelationId, correlateWith } from '../../shared/correlation';
+import { instrumented } from '../../shared/instrumented';
 import { logger } from '../../shared/powertools';
 import { retargetOpenTasks } from './retarget-open-tasks';
 
@@ -35,6 +35,8 @@ export async function handleTandemChanges(event: DynamoDBStreamEvent, now = new 
   for (const record of event.Records) {
     const change = replacedPeople(record);
     if (!change) continue;
+    // Records are handled one after the other: the lines of each carry its territory.
+    correlateWith(change.territoryId);
     try {
       const customers = await new DynamoCustomerRepository(ctx).customersInTerritory(change.territoryId);
       let retargeted = 0;
@@ -56,6 +58,8 @@ export async function handleTandemChanges(event: DynamoDBStreamEvent, now = new 
   return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
-export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler((event) => handleTandemChanges(event));
+export const handler = instrumented<DynamoDBStreamEvent, DynamoDBBatchResponse>().handler((event, context) => {
+  // Until a record names its territory: the territories of the batch (a tandem's case is its territory).
+  logger.setCorrelationId(batchCorrelationId(event.Records.map((r) => replacedPeople(r)?.territoryId ?? '')) ?? context.awsRequestId);
+  return handleTandemChanges(event);
+});

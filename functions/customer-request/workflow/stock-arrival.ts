@@ -6,6 +6,7 @@
  */
 import { DynamoEscalationRepository } from '../../repository/escalation-repository';
 import type { TableContext } from '../../repository/document-client';
+import { correlateWith } from '../../shared/correlation';
 import { logger } from '../../shared/powertools';
 import type { TandemNotifier } from './tandem-notifier';
 import { decisionLink } from './step-context';
@@ -35,7 +36,10 @@ export async function announceArrivals(
   if (arrivalsByRequest.size === 0) return 0;
   const store = await notifier.store(storeId);
   let told = 0;
+  // The lines about one waiting request carry its id; the feed's own id again afterwards.
+  const feedCorrelationId = logger.getCorrelationId();
   for (const [requestId, arrived] of arrivalsByRequest) {
+    correlateWith(requestId);
     const escalation = await escalations.getEscalation(requestId);
     if (escalation?.status !== 'OPEN') continue;
     const ref = await escalations.getRef(escalation.ref);
@@ -59,5 +63,6 @@ export async function announceArrivals(
     logger.info('stock arrival announced', { requestId, storeId, holderId: holder.personId });
     told++;
   }
+  correlateWith(typeof feedCorrelationId === 'string' ? feedCorrelationId : undefined);
   return told;
 }

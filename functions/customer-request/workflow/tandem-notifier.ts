@@ -20,6 +20,7 @@ import { DynamoTandemDirectory } from '../../repository/tandem-directory';
 import { DynamoTerritoryDirectory } from '../../repository/territory-directory';
 import { absenceOn, inQuietHours, quietHoursEnd, wantsSms } from '../../notifications/delivery-policy';
 import { PERSON_ATTRIBUTE, tandemTopicArn } from '../../notifications/tandem-topics';
+import { businessMetrics } from '../../shared/business-metrics';
 import { logger } from '../../shared/powertools';
 import { isUrgent, renderMessage, type MessageKind, type MessageLine, type MessageParams, type MessageStore } from '../domain/messages';
 import { loadRequestFacts, messageLines, type RequestFacts } from './request-facts';
@@ -200,6 +201,7 @@ export class TandemNotifier {
         );
         await this.log.markSent(subject, dedupeKey, MessageId ?? 'unknown', this.now().toISOString());
         logger.info('notification sent', { kind, personId: person.personId, channel, ...(recipient.onBehalfOf ? { onBehalfOf: recipient.onBehalfOf } : {}) });
+        businessMetrics.notificationSent(channel);
         sent.push(result('sent'));
       }
     }

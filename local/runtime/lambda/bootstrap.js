@@ -42,6 +42,47 @@ const send = (message) => port.postMessage(message);
 /** @type {AsyncLocalStorage<string>} */
 const currentRequest = new AsyncLocalStorage();
 
+/**
+ * Several invocations share this environment (runner.ts), as in Lambda's
+ * multi-concurrency mode. Like Lambda's runtime in that mode, it announces
+ * AWS_LAMBDA_MAX_CONCURRENCY and offers per-invocation state through
+ * `globalThis.awslambda.InvokeStore` (the protocol of @aws/lambda-invoke-store),
+ * which libraries such as Powertools Logger use to keep one invocation's keys
+ * (e.g. its correlation id) out of another's log lines.
+ */
+const PROTECTED_KEYS = {
+  REQUEST_ID: Symbol.for('_AWS_LAMBDA_REQUEST_ID'),
+  X_RAY_TRACE_ID: Symbol.for('_AWS_LAMBDA_X_RAY_TRACE_ID'),
+  TENANT_ID: Symbol.for('_AWS_LAMBDA_TENANT_ID'),
+  TRACEPARENT: Symbol.for('_AWS_LAMBDA_TRACEPARENT'),
+  TRACESTATE: Symbol.for('_AWS_LAMBDA_TRACESTATE'),
+  BAGGAGE: Symbol.for('_AWS_LAMBDA_BAGGAGE'),
+};
+/** @type {AsyncLocalStorage<Record<string | symbol, unknown>>} */
+const invocationState = new AsyncLocalStorage();
+const invokeStore = {
+  PROTECTED_KEYS,
+  isProtectedKey: (/** @type {string | symbol} */ key) => Object.values(PROTECTED_KEYS).includes(/** @type {symbol} */ (key)),
+  getContext: () => invocationState.getStore(),
+  hasContext: () => invocationState.getStore() !== undefined,
+  get: (/** @type {string | symbol} */ key) => invocationState.getStore()?.[key],
+  set: (/** @type {string | symbol} */ key, /** @type {unknown} */ value) => {
+    if (invokeStore.isProtectedKey(key)) throw new Error(`Cannot modify protected Lambda context field: ${String(key)}`);
+    const store = invocationState.getStore();
+    if (!store) throw new Error('No context available');
+    store[key] = value;
+  },
+  run: (/** @type {Record<string | symbol, unknown>} */ context, /** @type {() => unknown} */ fn) => invocationState.run(context, fn),
+  getRequestId: () => invocationState.getStore()?.[PROTECTED_KEYS.REQUEST_ID] ?? '-',
+  getXRayTraceId: () => invocationState.getStore()?.[PROTECTED_KEYS.X_RAY_TRACE_ID],
+  getTenantId: () => invocationState.getStore()?.[PROTECTED_KEYS.TENANT_ID],
+  getTraceparent: () => invocationState.getStore()?.[PROTECTED_KEYS.TRACEPARENT],
+  getTracestate: () => invocationState.getStore()?.[PROTECTED_KEYS.TRACESTATE],
+  getBaggage: () => invocationState.getStore()?.[PROTECTED_KEYS.BAGGAGE],
+};
+/** @type {{ awslambda?: { InvokeStore?: unknown } }} */ (globalThis).awslambda = { .../** @type {{ awslambda?: object }} */ (globalThis).awslambda, InvokeStore: invokeStore };
+process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '64';
+
 patchConsole();
 loadHandler().then(
   (handler) => {
@@ -62,7 +103,7 @@ function invoke(handler, message) {
     else sendResult(message.id, result);
   };
   const context = createContext(message, settle);
-  currentRequest.run(message.requestId, () => {
+  invokeStore.run({ [PROTECTED_KEYS.REQUEST_ID]: message.requestId }, () => currentRequest.run(message.requestId, () => {
     try {
       const returned = handler(JSON.parse(message.event), context, settle);
       if (isPromise(returned)) {
@@ -76,7 +117,7 @@ function invoke(handler, message) {
     } catch (error) {
       settle(error ?? 'handled', undefined);
     }
-  });
+  }));
 }
 
 /** @param {number} id @param {unknown} result */
