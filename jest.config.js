@@ -30,6 +30,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
+      setupFiles: ['<rootDir>/test/integration/worker-dynamodb.ts'],
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
     },
   ],

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   try {
     step.begin('Synthesizing the CDK app');
     const template = synthesize();
-    step.done(`${template.stackName}, ${Object.keys(template.resources).length} resources → cdk.out/`);
+    step.done(`${template.stackName}, ${Object.keys(template.resources).length} resources → cdk.out/${template.reused ? ' (kept: its sources are unchanged)' : ''}`);
 
     step.begin('Preparing DynamoDB Local');
     await ensureDynamoDbLocal();
