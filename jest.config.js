@@ -12,6 +12,8 @@ const base = {
 /** @type {import('jest').Config} */
 module.exports = {
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  // The infra project's global setup runs before the integration one, which then uses its synthesis.
+  testSequencer: '<rootDir>/test/support/infra-setup-first-sequencer.js',
   // Integration suites seed 19,000 items into DynamoDB Local before their first test;
   // testTimeout is a global option in jest, not a per-project one.
   testTimeout: 120_000,
