@@ -144,7 +144,7 @@ function describeEndpoints(cloud: LocalCloud, timeScale: number): string {
   return [
     'Endpoints',
     `  DynamoDB              ${cloud.dynamoDbEndpoint}`,
-    `  Step Functions, SNS   ${cloud.awsEndpoint}`,
+    `  AWS APIs              ${cloud.awsEndpoint}  — Step Functions, SNS, CloudFormation (DescribeStacks)`,
     ...apis,
     `  outbox (SMS, email)   ${cloud.outboxUrl}  — open a decision link from here`,
     `  operations console    ${cloud.consoleUrl}  — executions, timelines, graphs, outbox, pending decisions`,

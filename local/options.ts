@@ -7,7 +7,7 @@ import { join } from 'node:path';
 export interface LocalOptions {
   /** Port of DynamoDB Local; `0` picks a free one. */
   readonly dynamoDbPort: number;
-  /** Port of the AWS API endpoint (Step Functions, SNS). */
+  /** Port of the AWS API endpoint (Step Functions, SNS, CloudFormation). */
   readonly awsPort: number;
   /** Port of the stack's REST APIs. */
   readonly apiPort: number;

@@ -34,7 +34,7 @@ export interface LocalCloudOptions {
   readonly stackName: string;
   /** A running DynamoDB Local (see local/dynamodb-local.ts). */
   readonly dynamoDbEndpoint: string;
-  /** Port of the AWS API endpoint (Step Functions, SNS); 0 picks a free one. */
+  /** Port of the AWS API endpoint (Step Functions, SNS, CloudFormation); 0 picks a free one. */
   readonly awsPort?: number;
   /** Port of the stack's REST APIs; 0 picks a free one. */
   readonly apiPort?: number;
