@@ -11,8 +11,8 @@
  * again, so an assembly is never reused for other sources, and one that was
  * changed or half-written is never trusted.
  */
-import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { buildApp, PROJECT_ROOT } from '../lib/app';
 import { fileHash, inputsChangedSince, synthesisInputs } from './synthesis-inputs';
 
@@ -81,6 +81,31 @@ export function adoptAssembly(from: string, stackName: string, synthesisBegan: n
   const stamp: SynthesisStamp = { format: STAMP_FORMAT, inputs, stackName, outputs: assemblyOutputs(outdir, stackName) };
   writeFileSync(join(outdir, SYNTHESIS_STAMP), `${JSON.stringify(stamp, null, 2)}\n`);
   return true;
+}
+
+/**
+ * Copies the stamped assembly in `from` (its stamp and the files it names, not
+ * older assets beside them) into the empty folder `to`, where `synthesize(to)`
+ * checks it like any kept assembly: reused if it is of the current inputs and
+ * arrived intact, synthesized afresh otherwise. Nothing is copied without a stamp.
+ */
+export function copyKeptAssembly(from: string, to: string): void {
+  let stamp: SynthesisStamp;
+  try {
+    stamp = JSON.parse(readFileSync(join(from, SYNTHESIS_STAMP), 'utf8')) as SynthesisStamp;
+  } catch {
+    return;
+  }
+  if (stamp.format !== STAMP_FORMAT || !stamp.outputs) return;
+  try {
+    for (const path of Object.keys(stamp.outputs)) {
+      mkdirSync(dirname(join(to, path)), { recursive: true });
+      copyFileSync(join(from, path), join(to, path));
+    }
+    copyFileSync(join(from, SYNTHESIS_STAMP), join(to, SYNTHESIS_STAMP));
+  } catch {
+    rmSync(join(to, SYNTHESIS_STAMP), { force: true }); // a file it names is gone: synthesize
+  }
 }
 
 export function readStackTemplate(outdir: string, stackName: string): StackTemplate {

@@ -8,7 +8,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Config } from 'jest';
-import { adoptAssembly, synthesize } from '../../local/cloud-assembly';
+import { adoptAssembly, copyKeptAssembly, DEFAULT_OUTDIR, synthesize } from '../../local/cloud-assembly';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb-local';
 import { INFRA_ENV } from '../support/infra-template';
 import { TEST_ENV } from '../support/test-env';
@@ -26,6 +26,9 @@ export default async function globalSetup(globalConfig: Pick<Config, 'maxWorkers
     stackName = basename(infraTemplate).replace(/\.template\.json$/, '');
   } else {
     outdir = mkdtempSync(join(tmpdir(), 'tandem-cdk-out-'));
+    // cdk.out/ may hold a kept synthesis of the same sources (npm start's, or an earlier run's): a copy is checked
+    // and reused, so a second `npm run test:integration` does not bundle every function again.
+    copyKeptAssembly(DEFAULT_OUTDIR, outdir);
     stackName = synthesize(outdir).stackName;
     process.env[TEST_ENV.ownCdkOut] = outdir;
   }
