@@ -34,8 +34,6 @@ export const SYNTHESIS_STAMP = 'tandem-synthesis.json';
 /** Bump when the stamp's meaning changes, so older stamps are not trusted. */
 const STAMP_FORMAT = 1;
 
-export { synthesisInputs };
-
 interface SynthesisStamp {
   readonly format: number;
   readonly inputs: string;

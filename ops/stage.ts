@@ -40,8 +40,6 @@ export interface StageConnection {
   readonly credentials: () => Promise<AwsCredentials>;
   readonly sfn: SFNClient;
   readonly doc: DynamoDBDocumentClient;
-  /** Every output of the stack, by key. */
-  readonly outputs: Readonly<Record<string, string>>;
   destroy(): void;
 }
 
@@ -89,7 +87,6 @@ export async function connectStage(stage: string): Promise<StageConnection> {
     credentials: () => credentials(),
     sfn,
     doc: DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } }),
-    outputs: byKey,
     destroy: () => {
       sfn.destroy();
       dynamoDb.destroy();

@@ -18,8 +18,6 @@ export class ApiError extends Error {
 const root = document.getElementById('console');
 /** `/_local/console/api/`, from the page the server rendered. */
 export const API_PREFIX = root?.dataset.api ?? '/_local/console/api/';
-/** The product API's stage on this port, e.g. `/v1`. */
-export const PRODUCT_API = root?.dataset.productApi ?? '/v1';
 
 export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   return readJson<T>(await request(`${API_PREFIX}${path}`, { ...(signal && { signal }) }));

@@ -11,7 +11,9 @@
  * the Outcome event already written.
  */
 import { DynamoEscalationRepository } from '../repository/escalation-repository';
+import type { AuditEvent, CustomerRequestRecord, DecisionRecord } from '../domain/model';
 import { DynamoRequestRepository } from '../repository/request-repository';
+import { fromItem } from '../repository/table-layout';
 import { DynamoReservationRepository } from '../repository/reservation-repository';
 import { businessMetrics } from '../shared/business-metrics';
 import { stepHandler } from '../shared/step-handler';
@@ -23,15 +25,18 @@ export async function concludeRequest(input: { requestId: string }, now = new Da
   const ctx = tableContext();
   const requests = new DynamoRequestRepository(ctx);
   const escalations = new DynamoEscalationRepository(ctx);
-  const [holds, escalation, decisions, request, trail] = await Promise.all([
+  const [holds, escalation, partition] = await Promise.all([
     new DynamoReservationRepository(ctx).reservationsFor(input.requestId),
     escalations.getEscalation(input.requestId),
-    requests.decisionsFor(input.requestId),
-    requests.getRequest(input.requestId),
-    requests.auditTrail(input.requestId),
+    // One consistent read of the request, its decisions and events: a retry right after a written Outcome sees it.
+    requests.requestPartition(input.requestId),
   ]);
+  const sortKeys = (prefix: string) => partition.filter((item) => String(item.sk).startsWith(prefix));
+  const requestItem = partition.find((item) => item.sk === 'REQUEST');
+  const request = requestItem && fromItem<CustomerRequestRecord>(requestItem);
+  const decisions = sortKeys('DECISION#').map((item) => fromItem<DecisionRecord>(item));
   // The reservation steps already set RESERVED/PARTIAL/SOURCED: the Outcome event says whether it was concluded.
-  const concludedBefore = trail.some((event) => event.step === 'Outcome');
+  const concludedBefore = sortKeys('EVENT#').some((item) => fromItem<AuditEvent>(item).step === 'Outcome');
   const held = holds.filter((h) => h.status === 'HELD');
   const decided = held.find((h) => h.hold === 'decided');
   const initial = held.find((h) => h.hold === 'initial');

@@ -49,13 +49,14 @@ export async function decideTask(event: DecisionEvent, now = new Date()) {
   const current = await escalations.getRef(ref);
   if (!current) throw new NotFoundError('decision reference', ref);
   correlateWith(current.requestId);
-  await checkDecision(decision, current.requestId, escalations);
+  // Read once: the check needs what is missing, the decision response time when it was opened.
+  const escalation = await escalations.getEscalation(current.requestId);
+  await checkDecision(decision, escalation?.missing ?? []);
 
   const taken = await escalations.decide(ref, decision, now.toISOString());
   if (taken.outcome === 'unknown') throw new NotFoundError('decision reference', ref);
   if (taken.outcome === 'gone') throw new GoneError(`decision reference ${ref} ${taken.why}`);
-  const escalatedAt = (await escalations.getEscalation(taken.ref.requestId))?.openedAt;
-  if (escalatedAt) businessMetrics.decisionAnswered(escalatedAt, now);
+  if (escalation) businessMetrics.decisionAnswered(escalation.openedAt, now);
   const { decided, taskToken } = taken.ref;
   const delivery = taskToken && decided ? await deliverDecision(sfn, taskToken, decided) : 'task-gone';
   // A token that just expired is harmless: the workflow's next step picks the stored decision up.
@@ -64,7 +65,7 @@ export async function decideTask(event: DecisionEvent, now = new Date()) {
 }
 
 /** The named store must exist and hold the missing goods now; an alternative must be in the catalogue. */
-async function checkDecision(decision: Decision, requestId: string, escalations: DynamoEscalationRepository): Promise<void> {
+async function checkDecision(decision: Decision, missing: readonly { sku: string; quantity: number }[]): Promise<void> {
   if (decision.outcome === 'alternative') {
     if (!(await new DynamoCatalogueRepository(ctx).getProduct(decision.sku))) {
       throw new ValidationError('decision', [{ field: 'sku', problem: `${decision.sku} is not in the catalogue` }]);
@@ -75,7 +76,6 @@ async function checkDecision(decision: Decision, requestId: string, escalations:
   if (!(await new DynamoStoreDirectory(ctx, new DynamoTerritoryDirectory(ctx)).getStore(decision.storeId))) {
     throw new ValidationError('decision', [{ field: 'storeId', problem: `store ${decision.storeId} does not exist` }]);
   }
-  const missing = (await escalations.getEscalation(requestId))?.missing ?? [];
   const levels = (await batchGetAll(ctx, missing.map((line) => key.stock(decision.storeId, line.sku)))).map((item) => fromItem<StockLevel>(item));
   const short = missing.flatMap((line) => {
     const free = freeStock(levels.find((l) => l.sku === line.sku));

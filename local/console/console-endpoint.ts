@@ -18,7 +18,7 @@
  * the page always has a sentence to show; no stack trace leaves the server.
  */
 import type { HttpEndpoint, HttpRequest, HttpResponse } from '../runtime/contracts';
-import { escapeXml as escapeHtml } from '../runtime/sns/sns-endpoint';
+import { escapeXml as escapeHtml } from '../runtime/http/aws-query';
 import { BUILD_HINT, CONSOLE_ASSETS, readConsoleAsset, type ConsoleAsset } from './console-bundle';
 import { ConsoleData, ConsoleRequestError, type ConsoleSources } from './console-data';
 
@@ -37,7 +37,7 @@ export function createConsoleEndpoint(sources: ConsoleSources, options: ConsoleE
   return async (request) => {
     if (request.path !== CONSOLE_PATH && !request.path.startsWith(`${CONSOLE_PATH}/`)) return undefined;
     if (request.method !== 'GET') return json(405, { message: 'The operations console is read with GET; answers go to the product\'s decision route.' }, { allow: 'GET' });
-    if (request.path === CONSOLE_PATH || request.path === `${CONSOLE_PATH}/`) return page(dataOf().apiBasePath, options.dist);
+    if (request.path === CONSOLE_PATH || request.path === `${CONSOLE_PATH}/`) return page(options.dist);
     if (request.path.startsWith(ASSET_PREFIX)) return asset(request.path.slice(ASSET_PREFIX.length), options.dist);
     if (request.path.startsWith(API_PREFIX)) return api(dataOf(), request);
     return json(404, { message: `The console has no page ${request.path}; open ${CONSOLE_PATH}.` });
@@ -75,7 +75,7 @@ async function api(data: ConsoleData, request: HttpRequest): Promise<HttpRespons
 }
 
 /** The shell the bundle renders into; everything is served from this port (no CDN, no external assets). */
-function page(apiBasePath: string, dist?: string): HttpResponse {
+function page(dist?: string): HttpResponse {
   if (readConsoleAsset('main.js', dist) === undefined) {
     return {
       statusCode: 503,
@@ -91,7 +91,7 @@ function page(apiBasePath: string, dist?: string): HttpResponse {
       '<meta name="viewport" content="width=device-width, initial-scale=1">' +
       '<title>Tandem 360 · operations console</title>' +
       `<link rel="stylesheet" href="${ASSET_PREFIX}console.css"></head>` +
-      `<body><div id="console" data-api="${API_PREFIX}" data-product-api="${escapeHtml(apiBasePath)}">` +
+      `<body><div id="console" data-api="${API_PREFIX}">` +
       '<noscript>The operations console needs JavaScript; the outbox at /_local/outbox works without.</noscript></div>' +
       `<script type="module" src="${ASSET_PREFIX}main.js"></script></body></html>`,
   };

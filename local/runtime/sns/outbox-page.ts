@@ -12,7 +12,7 @@
 import type { HttpEndpoint, HttpRequest, HttpResponse, OutboxRecord } from '../contracts';
 import type { LocalSns } from './local-sns';
 // The XML escape covers HTML text and attribute values alike (& < > " ').
-import { escapeXml as escapeHtml } from './sns-endpoint';
+import { escapeXml as escapeHtml } from '../http/aws-query';
 
 export const OUTBOX_PATH = '/_local/outbox';
 const JSON_PATH = `${OUTBOX_PATH}.json`;

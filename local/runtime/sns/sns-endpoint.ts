@@ -17,22 +17,28 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AwsServiceError, type HttpEndpoint, type HttpRequest, type HttpResponse, type SnsMessageAttribute } from '../contracts';
+import { escapeXml, queryError, queryForm, queryResponse, xmlText, type QueryService } from '../http/aws-query';
 import type { LocalSns, SubscriptionSummary } from './local-sns';
 
-const XML_NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
-const API_VERSION = '2010-03-31';
+const SNS: QueryService = {
+  signingName: 'sns',
+  apiVersion: '2010-03-31',
+  xmlNamespace: 'http://sns.amazonaws.com/doc/2010-03-31/',
+  versionOptional: true,
+  internalErrorCode: 'InternalError',
+};
 const SUBSCRIPTION_FIELDS = ['SubscriptionArn', 'Owner', 'Protocol', 'Endpoint', 'TopicArn'] as const satisfies readonly (keyof SubscriptionSummary)[];
 
 /** Returns the XML inside `<ActionResult>`, or undefined when the action's response has no result element. */
 type ActionHandler = (sns: LocalSns, params: QueryParams) => Promise<string | undefined> | string | undefined;
 
 const ACTIONS = new Map<string, ActionHandler>([
-  ['CreateTopic', (sns, p) => text('TopicArn', sns.createTopic(p.required('Name'), p.map('Attributes')))],
+  ['CreateTopic', (sns, p) => xmlText('TopicArn', sns.createTopic(p.required('Name'), p.map('Attributes')))],
   [
     'ListTopics',
     (sns, p) => {
       const { items, nextToken } = sns.listTopics(p.optional('NextToken'));
-      return list('Topics', items.map((arn) => text('TopicArn', arn))) + optionalText('NextToken', nextToken);
+      return list('Topics', items.map((arn) => xmlText('TopicArn', arn))) + optionalText('NextToken', nextToken);
     },
   ],
   ['DeleteTopic', (sns, p) => void sns.deleteTopic(p.required('TopicArn'))],
@@ -40,14 +46,14 @@ const ACTIONS = new Map<string, ActionHandler>([
   [
     'Subscribe',
     (sns, p) =>
-      text(
+      xmlText(
         'SubscriptionArn',
         sns.subscribe(p.required('TopicArn'), p.required('Protocol'), p.optional('Endpoint') ?? '', p.map('Attributes'), {
           returnSubscriptionArn: p.optional('ReturnSubscriptionArn') === 'true',
         }),
       ),
   ],
-  ['ConfirmSubscription', (sns, p) => text('SubscriptionArn', confirm(sns, p))],
+  ['ConfirmSubscription', (sns, p) => xmlText('SubscriptionArn', confirm(sns, p))],
   ['Unsubscribe', (sns, p) => void sns.unsubscribe(p.required('SubscriptionArn'))],
   [
     'ListSubscriptionsByTopic',
@@ -73,10 +79,10 @@ const ACTIONS = new Map<string, ActionHandler>([
         MessageGroupId: p.optional('MessageGroupId'),
         MessageDeduplicationId: p.optional('MessageDeduplicationId'),
       });
-      return text('MessageId', result.MessageId) + optionalText('SequenceNumber', result.SequenceNumber);
+      return xmlText('MessageId', result.MessageId) + optionalText('SequenceNumber', result.SequenceNumber);
     },
   ],
-  ['CheckIfPhoneNumberIsOptedOut', (sns, p) => text('isOptedOut', String(sns.checkIfPhoneNumberIsOptedOut(p.required('phoneNumber'))))],
+  ['CheckIfPhoneNumberIsOptedOut', (sns, p) => xmlText('isOptedOut', String(sns.checkIfPhoneNumberIsOptedOut(p.required('phoneNumber'))))],
   [
     'OptInPhoneNumber',
     (sns, p) => {
@@ -103,9 +109,9 @@ export function createSnsEndpoint(sns: LocalSns): HttpEndpoint {
       const action = params.required('Action');
       const handler = ACTIONS.get(action);
       if (!handler) throw new AwsServiceError('InvalidAction', `The action ${action} is not valid for this web service.`);
-      return success(action, await handler(sns, params), requestId);
+      return queryResponse(SNS, action, await handler(sns, params), requestId);
     } catch (error) {
-      return failure(error, requestId);
+      return queryError(SNS, error, requestId);
     }
   };
 }
@@ -124,10 +130,10 @@ function confirmationLink(sns: LocalSns, request: HttpRequest): HttpResponse {
   const browser = (request.headers.accept ?? '').includes('text/html');
   try {
     const subscriptionArn = confirm(sns, new QueryParams(request.query));
-    if (!browser) return success('ConfirmSubscription', text('SubscriptionArn', subscriptionArn), requestId);
+    if (!browser) return queryResponse(SNS, 'ConfirmSubscription', xmlText('SubscriptionArn', subscriptionArn), requestId);
     return htmlPage(200, 'Subscription confirmed!', `You have successfully subscribed. Your subscription's id is: ${subscriptionArn}`);
   } catch (error) {
-    if (!browser) return failure(error, requestId);
+    if (!browser) return queryError(SNS, error, requestId);
     const statusCode = error instanceof AwsServiceError ? error.statusCode : 500;
     return htmlPage(statusCode, 'Subscription not confirmed', error instanceof Error ? error.message : String(error));
   }
@@ -144,18 +150,8 @@ function htmlPage(statusCode: number, title: string, detail: string): HttpRespon
 
 /** The request's form parameters if it is an SNS Query request; undefined leaves it to the next endpoint. */
 function snsParams(request: HttpRequest): QueryParams | undefined {
-  if (request.method !== 'POST') return undefined;
-  if (!(request.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) return undefined;
-  // JSON protocols (Step Functions, DynamoDB) name their operation in x-amz-target.
-  if (request.headers['x-amz-target'] !== undefined) return undefined;
-  const service = /Credential=[^/,\s]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(request.headers.authorization ?? '')?.[1];
-  if (service !== undefined && service !== 'sns') return undefined;
-  const form = new URLSearchParams(request.body.toString('utf8'));
-  if (!form.has('Action')) return undefined;
-  // Another Query service (STS, CloudWatch) would send its own API version.
-  const version = form.get('Version');
-  if (version !== null && version !== API_VERSION) return undefined;
-  return new QueryParams(form);
+  const form = queryForm(request, SNS);
+  return form && new QueryParams(form);
 }
 
 class QueryParams {
@@ -212,32 +208,8 @@ class QueryParams {
 
 // ---------------------------------------------------------------- XML
 
-function success(action: string, result: string | undefined, requestId: string): HttpResponse {
-  const resultElement = result === undefined ? '' : `<${action}Result>${result}</${action}Result>`;
-  return xml(
-    200,
-    `<${action}Response xmlns="${XML_NAMESPACE}">${resultElement}<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
-    requestId,
-  );
-}
-
-/** Any error becomes AWS's error document; errors that are not AwsServiceErrors are the service's fault (500). */
-function failure(error: unknown, requestId: string): HttpResponse {
-  const known = error instanceof AwsServiceError;
-  const statusCode = known ? error.statusCode : 500;
-  const code = known ? error.code : 'InternalError';
-  const message = error instanceof Error ? error.message : String(error);
-  const type = statusCode >= 500 ? 'Receiver' : 'Sender';
-  const detail = `<Error><Type>${type}</Type>${text('Code', code)}${text('Message', message)}</Error>`;
-  return xml(statusCode, `<ErrorResponse xmlns="${XML_NAMESPACE}">${detail}<RequestId>${requestId}</RequestId></ErrorResponse>`, requestId);
-}
-
-function xml(statusCode: number, body: string, requestId: string): HttpResponse {
-  return { statusCode, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body };
-}
-
 function subscriptionsPage(page: { items: readonly SubscriptionSummary[]; nextToken?: string }): string {
-  const members = page.items.map((subscription) => SUBSCRIPTION_FIELDS.map((field) => text(field, subscription[field])).join(''));
+  const members = page.items.map((subscription) => SUBSCRIPTION_FIELDS.map((field) => xmlText(field, subscription[field])).join(''));
   return list('Subscriptions', members) + optionalText('NextToken', page.nextToken);
 }
 
@@ -246,26 +218,10 @@ function list(name: string, members: readonly string[]): string {
 }
 
 function entries(name: string, map: Readonly<Record<string, string>>): string {
-  const items = Object.entries(map).map(([key, value]) => `<entry>${text('key', key)}${text('value', value)}</entry>`);
+  const items = Object.entries(map).map(([key, value]) => `<entry>${xmlText('key', key)}${xmlText('value', value)}</entry>`);
   return `<${name}>${items.join('')}</${name}>`;
 }
 
-function text(name: string, value: string): string {
-  return `<${name}>${escapeXml(value)}</${name}>`;
-}
-
 function optionalText(name: string, value: string | undefined): string {
-  return value === undefined ? '' : text(name, value);
-}
-
-/** Escapes the five XML specials (and CR) and drops characters XML 1.0 cannot carry at all. */
-export function escapeXml(value: string): string {
-  return value
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    .replace(/\r/g, '&#13;'); // a raw CR would be read back as LF
+  return value === undefined ? '' : xmlText(name, value);
 }
