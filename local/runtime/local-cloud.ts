@@ -15,6 +15,7 @@ import { ensureTables, localStreamArns, tablesFromTemplate } from '../tables';
 import { loadStackModel } from '../template/stack-model';
 import { CONSOLE_PATH, createConsoleEndpoint } from '../console/console-endpoint';
 import { createCloudFormationEndpoint } from './cloudformation/cloudformation-endpoint';
+import { startDynamoDbFront, type DynamoDbFront } from './dynamodb/dynamodb-front';
 import { describeLocalStack } from './cloudformation/local-stacks';
 import { LOCAL_AWS, type LocalStackModel } from './contracts';
 import { apiGatewayPath, createApiGatewayEndpoint, localCredentials } from './http/api-gateway';
@@ -57,7 +58,10 @@ export interface LocalCloud {
   readonly outboxUrl: string;
   /** The operations console: executions, their history and graph, outbox, pending decisions, records. */
   readonly consoleUrl: string;
+  /** DynamoDB Local itself: seeding and inspection meet no interceptor. */
   readonly dynamoDbEndpoint: string;
+  /** The endpoint the stack's functions and state machines call (DynamoDB Local behind interceptors: faults, permissions). */
+  readonly dynamoDbFront: DynamoDbFront;
   readonly lambda: LocalLambdaRunner;
   readonly sns: LocalSns;
   readonly stepFunctions: LocalStepFunctions;
@@ -91,11 +95,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const awsEndpoints: Parameters<typeof startHttpServer>[0][number][] = [];
   const apiEndpoints: Parameters<typeof startHttpServer>[0][number][] = [];
   const awsServer = await startHttpServer(awsEndpoints, { port: options.awsPort ?? 0, name: 'AWS endpoint' });
+  let dynamoDbFront: DynamoDbFront | undefined;
   let apiServer: LocalHttpServer | undefined;
   let lambda: LocalLambdaRunner | undefined;
   let streams: LocalStreams | undefined;
   try {
     apiServer = await startHttpServer(apiEndpoints, { port: options.apiPort ?? 0, name: 'API endpoint' });
+    dynamoDbFront = await startDynamoDbFront(options.dynamoDbEndpoint);
+    const front = dynamoDbFront;
     const endpoints = {
       AWS_ENDPOINT_URL_DYNAMODB: options.dynamoDbEndpoint,
       // DynamoDB Local serves the DynamoDB Streams API on the same port.
@@ -105,7 +112,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     };
     lambda = new LocalLambdaRunner(withLocalApiUrls(model, apiServer.url), {
       // Node 20 runs the handlers here on purpose (docs/decisions.md); the SDK's Node 22 notice is known.
-      baseEnvironment: { ...endpoints, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      baseEnvironment: { ...endpoints, AWS_ENDPOINT_URL_DYNAMODB: front.url, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       ...(options.lambdaLog ? { log: options.lambdaLog } : {}),
     });
     // SubscribeURLs in confirmation messages point at the AWS endpoint, so a click confirms.
@@ -119,7 +126,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       stateMachines: model.stateMachines,
       lambda,
       sns,
-      dynamoDbEndpoint: options.dynamoDbEndpoint,
+      dynamoDbEndpoint: front.url,
       clock,
     });
     // DescribeStacks: tools find the stage by its outputs, resolved to local values (the API URL → the local API).
@@ -165,6 +172,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       outboxUrl: `${api.url}${OUTBOX_PATH}`,
       consoleUrl: `${api.url}${CONSOLE_PATH}`,
       dynamoDbEndpoint: options.dynamoDbEndpoint,
+      dynamoDbFront: front,
       lambda: runner,
       sns,
       stepFunctions,
@@ -182,11 +190,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         const streamsStopped = mappings.stop();
         await stepFunctions.close();
         await Promise.all([streamsStopped, api.close(), awsServer.close(), runner.close()]);
+        await front.close();
         dynamoDb.destroy();
       },
     };
   } catch (error) {
     await Promise.allSettled([streams?.stop(), apiServer?.close(), awsServer.close(), lambda?.close()]);
+    await dynamoDbFront?.close();
     dynamoDb.destroy();
     throw error;
   }

@@ -1,0 +1,112 @@
+/**
+ * The local cloud's DynamoDB endpoint for the stack's own traffic: an HTTP front
+ * in front of DynamoDB Local that the functions and the state machines' direct
+ * integrations call. Requests pass through unchanged, unless an interceptor
+ * answers one itself — with an error in DynamoDB's JSON shape, as AWS would
+ * (an injected fault, a denied permission). Tests and tools that seed or
+ * inspect the table go to DynamoDB Local directly and meet no interceptor.
+ */
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface DynamoDbCall {
+  /** The operation from `X-Amz-Target`, e.g. `TransactWriteItems`. */
+  readonly operation: string;
+  /** The request body (DynamoDB's JSON protocol). */
+  readonly input: Readonly<Record<string, unknown>>;
+  /** The access key id the request was signed with (its credential scope), if signed. */
+  readonly accessKeyId: string | undefined;
+}
+
+/** An answer in DynamoDB's error shape, e.g. `{ statusCode: 400, type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException', message }`. */
+export interface DynamoDbErrorAnswer {
+  readonly statusCode: number;
+  /** The `__type`: namespace#Name, as DynamoDB sends it. */
+  readonly type: string;
+  readonly message: string;
+}
+
+/** Sees every call before DynamoDB Local does; returns an answer to stop it there, or undefined to let it pass. */
+export type DynamoDbInterceptor = (call: DynamoDbCall) => DynamoDbErrorAnswer | undefined;
+
+export interface DynamoDbFront {
+  readonly url: string;
+  /** Adds an interceptor (run in the order added); returns a function that removes it. */
+  intercept(interceptor: DynamoDbInterceptor): () => void;
+  close(): Promise<void>;
+}
+
+export async function startDynamoDbFront(upstream: string): Promise<DynamoDbFront> {
+  const target = new URL(upstream);
+  const interceptors: DynamoDbInterceptor[] = [];
+  // Keep-alive to DynamoDB Local: a fresh connection per call would cost more than the call.
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const answer = interceptors.length === 0 ? undefined : firstAnswer(interceptors, callOf(req, body));
+      if (answer) {
+        res.writeHead(answer.statusCode, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `local-front-${Date.now()}` });
+        res.end(JSON.stringify({ __type: answer.type, message: answer.message }));
+        return;
+      }
+      const forward = httpRequest(
+        { hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers, agent },
+        (upstreamRes) => {
+          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+          upstreamRes.pipe(res);
+        },
+      );
+      forward.on('error', (error) => {
+        res.writeHead(502, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: `DynamoDB Local unreachable: ${error.message}` }));
+      });
+      forward.end(body);
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    intercept: (interceptor) => {
+      interceptors.push(interceptor);
+      return () => {
+        const at = interceptors.indexOf(interceptor);
+        if (at >= 0) interceptors.splice(at, 1);
+      };
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+        agent.destroy();
+      }),
+  };
+}
+
+function firstAnswer(interceptors: readonly DynamoDbInterceptor[], call: DynamoDbCall): DynamoDbErrorAnswer | undefined {
+  for (const interceptor of interceptors) {
+    const answer = interceptor(call);
+    if (answer) return answer;
+  }
+  return undefined;
+}
+
+function callOf(req: IncomingMessage, body: Buffer): DynamoDbCall {
+  const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+  let input: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) input = parsed as Record<string, unknown>;
+  } catch {
+    // DynamoDB Local answers a malformed body itself; interceptors see an empty input.
+  }
+  const credential = /Credential=([^/,\s]+)\//.exec(String(req.headers.authorization ?? ''));
+  return { operation, input, accessKeyId: credential?.[1] };
+}
