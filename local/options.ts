@@ -3,6 +3,7 @@
  * Flags win over environment variables, which win over defaults.
  */
 import { join } from 'node:path';
+import { parseFaultSpec, type FaultPlan } from './runtime/faults/fault-plan';
 
 export interface LocalOptions {
   /** Port of DynamoDB Local; `0` picks a free one. */
@@ -17,6 +18,8 @@ export interface LocalOptions {
   readonly dataDir: string | undefined;
   /** Replay the story (a request reserved, one escalated and decided) once the runtime is up. */
   readonly demo: boolean;
+  /** Faults injected into the stack's DynamoDB, SNS Publish and Lambda traffic (docs/failure-model.md); undefined: none. */
+  readonly faults: FaultPlan | undefined;
   readonly help: boolean;
 }
 
@@ -32,6 +35,12 @@ const SPECS = {
   apiPort: { flag: '--api-port', env: 'TANDEM_API_PORT', describe: 'REST API port (default 3000)' },
   timeScale: { flag: '--time-scale', env: 'TANDEM_TIME_SCALE', describe: 'compress waits, retries and timeouts, e.g. 0.001 (default 1)' },
   dataDir: { flag: '--data-dir', env: 'TANDEM_DATA_DIR', describe: 'where DynamoDB Local keeps data (default .local-data/)' },
+  faults: {
+    flag: '--faults',
+    env: 'TANDEM_FAULTS',
+    describe:
+      'inject faults, shares 0–1 with a seed, e.g. dynamodb.throttle=0.05,dynamodb.error=0.02,sns.publishError=0.1,lambda.lostResponse=0.05,seed=42 (default none)',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 export function usage(): string {
@@ -82,8 +91,18 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, pr
     timeScale: scale(raw.get('timeScale') ?? '1'),
     dataDir: inMemory ? undefined : (raw.get('dataDir') ?? join(projectRoot, '.local-data')),
     demo,
+    faults: faults(raw.get('faults')),
     help,
   };
+}
+
+function faults(spec: string | undefined): FaultPlan | undefined {
+  if (spec === undefined) return undefined;
+  try {
+    return parseFaultSpec(spec);
+  } catch (error) {
+    throw new Error(`${SPECS.faults.flag}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
 }
 
 function port(name: string, value: string): number {

@@ -34,6 +34,12 @@ export interface LocalLambdaRunnerOptions {
   readonly log?: LambdaLogSink;
   /** Put on NODE_PATH, as Lambda provides the AWS SDK to bundles that mark it external; default: the project's node_modules. */
   readonly runtimeModulesDir?: string;
+  /**
+   * Injected faults (local/runtime/faults): an invocation it picks runs to completion — its writes
+   * happen — but its caller gets Lambda's timeout error instead of the result, as when a handler
+   * times out after its last write.
+   */
+  readonly lostResponse?: (functionName: string) => boolean;
 }
 
 export interface LambdaFunctionStats {
@@ -82,7 +88,9 @@ export class LocalLambdaRunner implements LambdaInvoker {
     const requestId = randomUUID();
     const invokedArn = qualifier === undefined ? state.spec.arn : `${state.spec.arn}:${qualifier}`;
     state.invocations += 1;
-    const outcome = await environment.invoke(requestId, invokedArn, event, state.spec.timeoutSeconds * 1000);
+    const ran = await environment.invoke(requestId, invokedArn, event, state.spec.timeoutSeconds * 1000);
+    // The environment stays in use (a real timeout would retire it): a lost answer is the fault, not a stuck handler.
+    const outcome: InvocationOutcome = ran.kind === 'result' && this.options.lostResponse?.(state.spec.functionName) ? { kind: 'timeout' } : ran;
     const result = toInvokeResult(outcome, requestId, state.spec);
     if (result.functionError) state.functionErrors += 1;
     if (outcome.kind === 'timeout') state.timeouts += 1;

@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { AwsServiceError, type HttpEndpoint, type HttpRequest, type HttpResponse, type SnsMessageAttribute } from '../contracts';
 import { escapeXml, queryError, queryForm, queryResponse, xmlText, type QueryService } from '../http/aws-query';
 import type { LocalSns, SubscriptionSummary } from './local-sns';
+import { injectedInternalError, type PublishFault } from './publish-faults';
 
 const SNS: QueryService = {
   signingName: 'sns',
@@ -99,7 +100,12 @@ const ACTIONS = new Map<string, ActionHandler>([
   ],
 ]);
 
-export function createSnsEndpoint(sns: LocalSns): HttpEndpoint {
+export interface SnsEndpointOptions {
+  /** Injected faults (local/runtime/faults): Publish calls it picks are answered with 500 InternalError. */
+  readonly publishFault?: PublishFault;
+}
+
+export function createSnsEndpoint(sns: LocalSns, options: SnsEndpointOptions = {}): HttpEndpoint {
   return async (request) => {
     if (isConfirmationLink(request)) return confirmationLink(sns, request);
     const params = snsParams(request);
@@ -109,6 +115,7 @@ export function createSnsEndpoint(sns: LocalSns): HttpEndpoint {
       const action = params.required('Action');
       const handler = ACTIONS.get(action);
       if (!handler) throw new AwsServiceError('InvalidAction', `The action ${action} is not valid for this web service.`);
+      if (action === 'Publish' && options.publishFault?.()) throw injectedInternalError();
       return queryResponse(SNS, action, await handler(sns, params), requestId);
     } catch (error) {
       return queryError(SNS, error, requestId);
