@@ -59,6 +59,9 @@ export class Tandem360Stack extends Stack {
     });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'StoreApiUrl', { value: storeApi.api.url });
+    // The API's callers assume these roles (docs/access-control.md).
+    new CfnOutput(this, 'StoreSystemsRoleArn', { value: storeApi.storeSystemsRole.roleArn, description: 'Store systems assume this role to call the store routes' });
+    new CfnOutput(this, 'DirectoryAdminRoleArn', { value: storeApi.directoryAdminRole.roleArn, description: 'Directory administrators assume this role to call the admin routes' });
     // Tools (ops/stage.ts: the smoke test, the `tandem` CLI) find a stage by these outputs: one `<Workflow>StateMachineArn` per workflow.
     for (const { name, stateMachine } of workflows) {
       new CfnOutput(this, `${name}StateMachineArn`, { value: stateMachine.stateMachineArn, description: `The ${name} workflow` });

@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import type {
   RequestValidator} from 'aws-cdk-lib/aws-apigateway';
 import {
@@ -11,6 +11,7 @@ import {
   type MethodOptions,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
+import { AccountRootPrincipal, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
@@ -27,12 +28,21 @@ export interface StoreApiProps {
  * (SigV4-signed requests) unless a route says otherwise; the stage is
  * throttled, writes JSON access logs, and traces with X-Ray. Routes are added
  * by the capability that owns them (e.g. lib/customer-request).
+ *
+ * Its callers are two roles of the account (docs/access-control.md): store
+ * systems assume `storeSystemsRole`, allowed `execute-api:Invoke` on the store
+ * routes only; the directory's administrators assume `directoryAdminRole`,
+ * allowed the admin routes only. Each route added grants its role.
  */
 export class StoreApi extends Construct {
   public readonly api: RestApi;
   public readonly validator: RequestValidator;
   public readonly accessLogs: LogGroup;
   public readonly stageName: string;
+  /** Store systems: may invoke the store routes (addIamRoute), nothing else. */
+  public readonly storeSystemsRole: Role;
+  /** The tandem directory's administrators: may invoke the admin routes (addAdminRoute), nothing else. */
+  public readonly directoryAdminRole: Role;
 
   constructor(scope: Construct, id: string, props: StoreApiProps) {
     super(scope, id);
@@ -52,6 +62,15 @@ export class StoreApi extends Construct {
         accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
       },
     });
+    // Trusted by the account: an IAM user or workload of the account that is allowed sts:AssumeRole on it.
+    this.storeSystemsRole = new Role(this, 'StoreSystemsRole', {
+      assumedBy: new AccountRootPrincipal(),
+      description: 'Store systems: execute-api:Invoke on the store routes of the Store API, nothing else',
+    });
+    this.directoryAdminRole = new Role(this, 'DirectoryAdminRole', {
+      assumedBy: new AccountRootPrincipal(),
+      description: 'Tandem directory administrators: execute-api:Invoke on the admin routes of the Store API (tandem directory, reassignments), nothing else',
+    });
     this.validator = this.api.addRequestValidator('ValidateBodyAndParameters', {
       validateRequestBody: true,
       validateRequestParameters: true,
@@ -69,8 +88,40 @@ export class StoreApi extends Construct {
     });
   }
 
-  /** A route only signed (SigV4) callers with an IAM policy for it may call, with request validation. */
+  /** A store route: only signed (SigV4) callers allowed by IAM (the store systems' role) may call it; requests are validated. */
   addIamRoute(resource: IResource, httpMethod: string, integration: Integration, options: MethodOptions = {}): Method {
+    const method = this.addSignedRoute(resource, httpMethod, integration, options);
+    this.allowInvoke(this.storeSystemsRole, method);
+    return method;
+  }
+
+  /**
+   * An administration route (the tandem directory, reassignments): IAM-signed
+   * like the store routes, and invokable by the directory admin role only —
+   * the store systems' role names the store routes alone.
+   */
+  addAdminRoute(resource: IResource, httpMethod: string, integration: Integration, options: MethodOptions = {}): Method {
+    const method = this.addSignedRoute(resource, httpMethod, integration, options);
+    this.allowInvoke(this.directoryAdminRole, method);
+    return method;
+  }
+
+  /** `execute-api:Invoke` on exactly this method (`<api>/<stage>/<METHOD>/<path>`, path parameters as `*`). */
+  private allowInvoke(role: Role, method: Method): void {
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['execute-api:Invoke'], resources: [method.methodArn] }));
+    if (!method.resource.path.includes('{')) return;
+    // The finding names the ARN as cdk-nag prints it: references as <LogicalId>.
+    const stack = Stack.of(this);
+    const logicalId = (element: unknown) => stack.resolve((element as CfnElement).logicalId) as string;
+    const path = method.resource.path.replace(/\{[^}]+\}/g, '*');
+    const arn = `arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${logicalId(this.api.node.defaultChild)}>/<${logicalId(this.api.deploymentStage.node.defaultChild)}>/${method.httpMethod}${path}`;
+    Validations.of(role.node.findChild('DefaultPolicy')).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${arn}]`,
+      reason: `The wildcard stands for the path parameter of ${method.httpMethod} ${method.resource.path}: any id on this one route, no other route or method.`,
+    });
+  }
+
+  private addSignedRoute(resource: IResource, httpMethod: string, integration: Integration, options: MethodOptions): Method {
     const method = resource.addMethod(httpMethod, integration, {
       ...options,
       authorizationType: AuthorizationType.IAM,
@@ -81,15 +132,6 @@ export class StoreApi extends Construct {
       reason: 'Store systems are machines and authenticate with IAM (SigV4); Cognito user pools are for people.',
     });
     return method;
-  }
-
-  /**
-   * An administration route (the tandem directory): IAM-signed like the store
-   * routes, and meant for the company's admin role — the IAM policy of the
-   * store systems' role names the store routes only (docs/notifications.md).
-   */
-  addAdminRoute(resource: IResource, httpMethod: string, integration: Integration, options: MethodOptions = {}): Method {
-    return this.addIamRoute(resource, httpMethod, integration, options);
   }
 
   /**
