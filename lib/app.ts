@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { AcknowledgementAudit } from './security/acknowledgement-audit';
 import { stageConfig } from './stage-config';
 import { Tandem360Stack } from './tandem-360-stack';
 
@@ -32,7 +33,12 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Tand
   Tags.of(app).add('project', 'tandem-360');
   Tags.of(app).add('stage', config.stage);
 
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  // The audit runs the same packs again to find acknowledgements that no finding matches any more.
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app),
+    new ServerlessChecks(app),
+    new AcknowledgementAudit(() => [new AwsSolutionsChecks(), new ServerlessChecks()]),
+  );
   return { app, stack };
 }
 
