@@ -170,25 +170,6 @@ describe('CustomerRequest state machine', () => {
     expect(tasks.map(([name]) => name).sort()).toEqual(expected.sort());
   });
 
-  test('every Task retries transient failures a bounded number of times with full jitter', () => {
-    const problems: string[] = [];
-    for (const [name, task] of tasks) {
-      if ((task.Retry ?? []).length === 0) problems.push(`${name}: no Retry`);
-      for (const retrier of task.Retry ?? []) {
-        const where = `${name} [${retrier.ErrorEquals.join(', ')}]`;
-        if (retrier.JitterStrategy !== 'FULL') problems.push(`${where}: JitterStrategy ${show(retrier.JitterStrategy)}`);
-        // Stated, not the ASL default; 0 = never retried (errors retrying cannot help).
-        const attempts = retrier.MaxAttempts;
-        if (typeof attempts !== 'number' || !Number.isInteger(attempts) || attempts < 0 || attempts > 5) problems.push(`${where}: MaxAttempts ${show(attempts)}`);
-        if (retrier.ErrorEquals.includes('States.ALL') && !(typeof retrier.MaxDelaySeconds === 'number' && retrier.MaxDelaySeconds > 0)) {
-          problems.push(`${where}: MaxDelaySeconds ${show(retrier.MaxDelaySeconds)}`);
-        }
-      }
-    }
-    expect(tasks.length).toBeGreaterThan(0);
-    expect(problems).toEqual([]);
-  });
-
   test('every failure that is not retried records the request FAILED, then alerts ops, then fails the execution', () => {
     const problems: string[] = [];
     for (const [name, task] of tasks) {
@@ -419,31 +400,6 @@ describe('least privilege', () => {
       // SMS: every resource that is not an SNS ARN — phone numbers.
       const sms = publish.filter((s) => s.NotResource !== undefined).map((s) => s.NotResource);
       if (!same(sms, [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] }])) problems.push(`${name}: SMS statement NotResource ${show(sms)}`);
-    }
-    expect(problems).toEqual([]);
-  });
-});
-
-describe('notification topics', () => {
-  test('the stack topics (ops alerts, ops alarms) are encrypted and refuse publishing without TLS; tandem topics are not stack resources', () => {
-    const topics = resources('AWS::SNS::Topic');
-    expect(Object.keys(topics).sort()).toEqual([onlyId('AWS::SNS::Topic', 'OperationsAlarmTopic'), opsAlertsId].sort());
-    const topicPolicies = Object.values(resources('AWS::SNS::TopicPolicy'));
-    const problems: string[] = [];
-    for (const [id, topic] of Object.entries(topics)) {
-      if (topic.Properties.KmsMasterKeyId === undefined) problems.push(`${id}: no KmsMasterKeyId`);
-      const statements = topicPolicies
-        .filter((p) => asList(p.Properties.Topics).some((t) => same(t, { Ref: id })))
-        .flatMap((p) => (p.Properties.PolicyDocument as unknown as PolicyDocument).Statement);
-      const denyWithoutTls = statements.filter(
-        (s) =>
-          s.Effect === 'Deny' &&
-          same(s.Principal, '*') &&
-          actionsOf(s).some((a) => ['sns:Publish', 'sns:*', '*'].includes(a)) &&
-          same(s.Resource, { Ref: id }) &&
-          s.Condition?.Bool?.['aws:SecureTransport'] === 'false',
-      );
-      if (denyWithoutTls.length === 0) problems.push(`${id}: no statement denying publish without TLS`);
     }
     expect(problems).toEqual([]);
   });

@@ -12,6 +12,7 @@ import { createRunnableMachine } from '../../local/runtime/stepfunctions/library
 import { parseReferencePath, readReferencePath } from '../../local/runtime/stepfunctions/reference-path';
 
 const LAMBDA = 'arn:aws:lambda:eu-central-1:000000000000:function:Worker';
+const CALLBACK = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 
 function machine(states: Record<string, Record<string, unknown>>, extra: Record<string, unknown> = {}): AslDefinition {
   const [startAt] = Object.keys(states);
@@ -98,34 +99,40 @@ describe('refusing what the local engine would silently ignore', () => {
 });
 
 describe('task timeouts', () => {
-  test('a declared TimeoutSeconds is kept, compressed by the scale', () => {
-    const { definition, tasks } = normaliseDefinition(machine({ Call: { Type: 'Task', Resource: LAMBDA, TimeoutSeconds: 3600, End: true } }), { scale: 0.001 });
-    expect(stateOf(definition, 'Call').TimeoutSeconds).toBeCloseTo(3.6);
-    expect(tasks.get('Call')).toMatchObject({ declaredTimeoutSeconds: 3600, timeoutMs: 3600 });
+  test("a callback Task's declared TimeoutSeconds (a person's wait) is kept, compressed by the scale", () => {
+    const { definition, tasks } = normaliseDefinition(machine({ Await: { Type: 'Task', Resource: CALLBACK, TimeoutSeconds: 3600, End: true } }), { scale: 0.001 });
+    expect(stateOf(definition, 'Await').TimeoutSeconds).toBeCloseTo(3.6);
+    expect(tasks.get('Await')).toMatchObject({ declaredTimeoutSeconds: 3600, timeoutMs: 3600 });
+  });
+
+  test("a request-response Task's TimeoutSeconds is kept as declared: the invocation it bounds runs in real time, like the function's own timeout", () => {
+    const { definition, tasks } = normaliseDefinition(machine({ Call: { Type: 'Task', Resource: LAMBDA, TimeoutSeconds: 35, End: true } }), { scale: 0.0001 });
+    expect(stateOf(definition, 'Call').TimeoutSeconds).toBe(35);
+    expect(tasks.get('Call')).toMatchObject({ declaredTimeoutSeconds: 35, timeoutMs: 35_000 });
   });
 
   test("a Task without TimeoutSeconds gets AWS's default, not the library's 60 seconds", () => {
-    const { definition, tasks } = normaliseDefinition(machine({ Call: { Type: 'Task', Resource: LAMBDA, End: true } }), { scale: 0.01 });
-    expect(stateOf(definition, 'Call').TimeoutSeconds).toBeCloseTo(AWS_DEFAULT_TASK_TIMEOUT_SECONDS * 0.01);
-    expect(tasks.get('Call')?.declaredTimeoutSeconds).toBe(AWS_DEFAULT_TASK_TIMEOUT_SECONDS);
+    const { definition, tasks } = normaliseDefinition(machine({ Await: { Type: 'Task', Resource: CALLBACK, End: true } }), { scale: 0.01 });
+    expect(stateOf(definition, 'Await').TimeoutSeconds).toBeCloseTo(AWS_DEFAULT_TASK_TIMEOUT_SECONDS * 0.01);
+    expect(tasks.get('Await')?.declaredTimeoutSeconds).toBe(AWS_DEFAULT_TASK_TIMEOUT_SECONDS);
   });
 
-  test('a scaled timeout never exceeds what a timer can hold (2^31-1 ms), so it cannot fire at once', () => {
+  test('a timeout never exceeds what a timer can hold (2^31-1 ms), so it cannot fire at once', () => {
     const { definition, tasks } = normaliseDefinition(machine({ Call: { Type: 'Task', Resource: LAMBDA, End: true } }), { scale: 1 });
     expect(stateOf(definition, 'Call').TimeoutSeconds).toBe(MAX_SCALED_SECONDS);
     expect(tasks.get('Call')?.timeoutMs).toBeLessThanOrEqual(2 ** 31 - 1);
   });
 
   test('a scaled timeout never reaches zero, which the library would read as "60 seconds"', () => {
-    const { definition } = normaliseDefinition(machine({ Call: { Type: 'Task', Resource: LAMBDA, TimeoutSeconds: 1, End: true } }), { scale: 1e-9 });
-    expect(stateOf(definition, 'Call').TimeoutSeconds).toBeGreaterThan(0);
+    const { definition } = normaliseDefinition(machine({ Await: { Type: 'Task', Resource: CALLBACK, TimeoutSeconds: 1, End: true } }), { scale: 1e-9 });
+    expect(stateOf(definition, 'Await').TimeoutSeconds).toBeGreaterThan(0);
   });
 
   test('Tasks nested in Map iterators and Parallel branches are normalised and listed', () => {
     const { definition, tasks } = normaliseDefinition(
       machine({
-        Each: { Type: 'Map', Iterator: { StartAt: 'InMap', States: { InMap: { Type: 'Task', Resource: LAMBDA, End: true } } }, Next: 'Both' },
-        Both: { Type: 'Parallel', Branches: [{ StartAt: 'InBranch', States: { InBranch: { Type: 'Task', Resource: LAMBDA, TimeoutSeconds: 10, End: true } } }], End: true },
+        Each: { Type: 'Map', Iterator: { StartAt: 'InMap', States: { InMap: { Type: 'Task', Resource: CALLBACK, End: true } } }, Next: 'Both' },
+        Both: { Type: 'Parallel', Branches: [{ StartAt: 'InBranch', States: { InBranch: { Type: 'Task', Resource: CALLBACK, TimeoutSeconds: 10, End: true } } }], End: true },
       }),
       { scale: 0.01 },
     );
@@ -143,7 +150,6 @@ describe('task timeouts', () => {
 });
 
 describe('TimeoutSecondsPath', () => {
-  const CALLBACK = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
   const parameters = { FunctionName: 'Ask', Payload: { 'token.$': '$$.Task.Token', 'requestId.$': '$.requestId' } };
   const awaitDecision = (fields: Record<string, unknown> = {}) =>
     machine({

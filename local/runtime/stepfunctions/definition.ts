@@ -9,10 +9,12 @@
  *   library's is 60 s, and a timer above 2^31−1 ms fires at once.
  * - Works around library gaps where a rewrite gives AWS's result (a Pass
  *   state with a falsy `Result`).
- * - Compresses time by the clock's scale: Wait `Seconds`, Task and execution
- *   `TimeoutSeconds`, and retry `IntervalSeconds`/`MaxDelaySeconds` are scaled in
- *   place (the library accepts fractional seconds once validation is done), so
- *   the library's own backoff and jitter still apply per attempt. Waits whose
+ * - Compresses time by the clock's scale: Wait `Seconds`, the `TimeoutSeconds`
+ *   of callback and `.sync` Tasks and of the execution, and retry
+ *   `IntervalSeconds`/`MaxDelaySeconds` are scaled in place (the library
+ *   accepts fractional seconds once validation is done), so the library's own
+ *   backoff and jitter still apply per attempt. A request-response Task's
+ *   `TimeoutSeconds` is not: the work it bounds runs in real time. Waits whose
  *   length is only known at run time (`SecondsPath`, `Timestamp`,
  *   `TimestampPath`) become Tasks on `LOCAL_WAIT_RESOURCE`, whose local handler
  *   computes the declared duration and sleeps on the clock.
@@ -58,7 +60,7 @@ export interface TaskStateInfo {
   readonly resource: string;
   /** TimeoutSeconds as declared, or AWS's default when none is (unused when timeoutSecondsPath is set). */
   readonly declaredTimeoutSeconds: number;
-  /** How long the library lets the task run: declared × scale, capped to what a timer holds. */
+  /** How long the library lets the task run: declared (× scale for callback and `.sync` tasks), capped to what a timer holds. */
   readonly timeoutMs: number;
   /**
    * TimeoutSecondsPath as declared: each attempt's timeout is read from the
@@ -149,7 +151,7 @@ function normaliseState(name: string, state: State, scope: Scope): State {
 function normaliseTask(name: string, state: State, scope: Scope): State {
   if ('TimeoutSecondsPath' in state) return normaliseTaskWithTimeoutPath(name, state, scope);
   const declaredTimeoutSeconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : AWS_DEFAULT_TASK_TIMEOUT_SECONDS;
-  const timeoutSeconds = scaledTimeoutSeconds(declaredTimeoutSeconds, scope.scale);
+  const timeoutSeconds = scaledTimeoutSeconds(declaredTimeoutSeconds, waitsOnTheClock(state) ? scope.scale : 1);
   scope.collected.tasks.set(name, {
     name,
     resource: String(state.Resource),
@@ -157,6 +159,16 @@ function normaliseTask(name: string, state: State, scope: Scope): State {
     timeoutMs: timeoutSeconds * 1000,
   });
   return withScaledRetry({ ...state, TimeoutSeconds: timeoutSeconds }, scope.scale);
+}
+
+/**
+ * Whether a Task's declared timeout bounds declared time: a callback
+ * (`.waitForTaskToken`: a person's answer) or a `.sync` job. A request-response
+ * task (a Lambda invocation, an SDK call) bounds work that runs in real time —
+ * the function's own timeout is not compressed either — so its timeout is not.
+ */
+function waitsOnTheClock(state: State): boolean {
+  return typeof state.Resource === 'string' && /\.(waitForTaskToken|sync(:\d+)?)$/.test(state.Resource);
 }
 
 /**
