@@ -1,39 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
-import { devCdkOut, devTemplate, readValidationReport, type ValidationReport } from '../support/infra-template';
-
-interface Synthesized {
-  readonly template: Template;
-  readonly report: ValidationReport;
-}
-
-let prodSynth: Synthesized | undefined;
-
-/**
- * The prod app, synthesized with buildApp's cdk-nag packs and template validation, asset bundling skipped
- * (`aws:cdk:bundling-stacks` = []): these tests read no asset. Bundling does not depend on the stage — the dev
- * and prod templates name the same content-hashed bundles — and the infra global setup bundles every function
- * for dev. Synthesized once, on first use, so that a failure fails the tests that need it.
- */
-function prod(): Synthesized {
-  if (!prodSynth) {
-    const outdir = mkdtempSync(join(tmpdir(), 'tandem-synth-prod-'));
-    try {
-      const { app, stack } = buildApp({ outdir, context: { stage: 'prod', 'aws:cdk:bundling-stacks': [] } });
-      app.synth(); // throws "Validation failed" on any unacknowledged finding
-      prodSynth = {
-        template: Template.fromJSON(JSON.parse(readFileSync(join(outdir, stack.templateFile), 'utf8')) as Record<string, unknown>),
-        report: readValidationReport(outdir),
-      };
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
-  }
-  return prodSynth;
-}
+import { devCdkOut, devTemplate, prodSynthesis as prod, readValidationReport, type ValidationReport } from '../support/infra-template';
 
 describe('TandemTable', () => {
   // The dev app, synthesized once for the infra project by test/infra/global-setup.ts.

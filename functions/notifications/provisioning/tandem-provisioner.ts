@@ -103,7 +103,7 @@ export class TandemProvisioner {
   private async reconcile(tandem: Tandem, topicArn: string, previous: ProvisioningRecord | undefined): Promise<ProvisioningRecord> {
     const changes: string[] = [];
     if (!(await this.topicExists(topicArn))) {
-      await this.sns.send(new CreateTopicCommand({ Name: tandemTopicName(this.topicArnPrefix, tandem.territoryId), Attributes: topicAttributes(topicArn) }));
+      await this.sns.send(new CreateTopicCommand({ Name: tandemTopicName(this.topicArnPrefix, tandem.territoryId), Attributes: tandemTopicAttributes(topicArn) }));
       changes.push('create topic');
     }
     const existing = await this.subscriptionsOf(topicArn);
@@ -215,7 +215,8 @@ export class TandemProvisioner {
 }
 
 /** Encrypted at rest with the AWS-managed key; the policy refuses any request not made over TLS. */
-function topicAttributes(topicArn: string): Record<string, string> {
+/** A tandem topic as it is created: encrypted with the AWS-managed SNS key, only the account may use it, and never without TLS. */
+export function tandemTopicAttributes(topicArn: string): Record<string, string> {
   const account = topicArn.split(':')[4] ?? '';
   return {
     DisplayName: 'Tandem 360',
