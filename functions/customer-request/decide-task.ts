@@ -13,7 +13,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../domain/errors'
 import type { StockLevel } from '../domain/model';
 import { DynamoCatalogueRepository } from '../repository/catalogue-repository';
 import { batchGetAll, createDocumentClient } from '../repository/document-client';
-import { DynamoEscalationRepository } from '../repository/escalation-repository';
+import { DynamoEscalationRepository, whyGone } from '../repository/escalation-repository';
 import { DynamoStoreDirectory } from '../repository/store-directory';
 import { fromItem, key } from '../repository/table-layout';
 import { DynamoTerritoryDirectory } from '../repository/territory-directory';
@@ -49,6 +49,10 @@ export async function decideTask(event: DecisionEvent, now = new Date()) {
   const current = await escalations.getRef(ref);
   if (!current) throw new NotFoundError('decision reference', ref);
   correlateWith(current.requestId);
+  // A used, handed-over or expired link is gone whatever it answers: checked before the store's stock, which
+  // would otherwise answer 409 "the link stays valid" for a link that no longer decides.
+  const gone = whyGone(current, now.toISOString());
+  if (gone) throw new GoneError(`decision reference ${ref} ${gone}`);
   // Read once: the check needs what is missing, the decision response time when it was opened.
   const escalation = await escalations.getEscalation(current.requestId);
   await checkDecision(decision, escalation?.missing ?? []);

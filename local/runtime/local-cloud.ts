@@ -18,7 +18,9 @@ import { createCloudFormationEndpoint } from './cloudformation/cloudformation-en
 import { startDynamoDbFront, type DynamoDbFront } from './dynamodb/dynamodb-front';
 import { describeLocalStack } from './cloudformation/local-stacks';
 import { LOCAL_AWS, type LocalStackModel } from './contracts';
-import { apiGatewayPath, createApiGatewayEndpoint, localCredentials } from './http/api-gateway';
+import { apiGatewayPath, createApiGatewayEndpoint } from './http/api-gateway';
+import { LocalCallers, type IssuedCredentials } from './iam/local-callers';
+import { loadTemplateRoles, readTemplate, type TemplateRole } from './iam/template-roles';
 import { startHttpServer, type LocalHttpServer } from './http/server';
 import { LocalLambdaRunner, type LambdaLogSink } from './lambda';
 import { createSnsEndpoint } from './sns/sns-endpoint';
@@ -69,8 +71,10 @@ export interface LocalCloud {
   readonly streams: LocalStreams;
   /** The table's document client context, for seeding and inspection. */
   tableContext(logicalIdPrefix?: string): { doc: DynamoDBDocumentClient; tableName: string };
-  /** Environment for AWS SDK / CLI clients that should talk to this local cloud. */
+  /** Environment for AWS SDK / CLI clients that should talk to this local cloud (the account's administrator). */
   clientEnvironment(): Record<string, string>;
+  /** Credentials of a new session of a caller role of the template (one the account may assume), as AssumeRole gives them. */
+  credentialsFor(roleLogicalIdPrefix: string): IssuedCredentials;
   stop(): Promise<void>;
 }
 
@@ -94,6 +98,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   // servers start first and their endpoints are attached once built.
   const awsEndpoints: Parameters<typeof startHttpServer>[0][number][] = [];
   const apiEndpoints: Parameters<typeof startHttpServer>[0][number][] = [];
+  // The roles' policies are read when a caller first asks for a role's credentials.
+  let roles: TemplateRole[] | undefined;
+  const callers = new LocalCallers(() => (roles ??= loadTemplateRoles(readTemplate(options.outdir, options.stackName), options.stackName, { streamArns })));
   const awsServer = await startHttpServer(awsEndpoints, { port: options.awsPort ?? 0, name: 'AWS endpoint' });
   let dynamoDbFront: DynamoDbFront | undefined;
   let apiServer: LocalHttpServer | undefined;
@@ -150,7 +157,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         apiEndpoint: apiServer.url,
         ...(options.describeRecipient && { describeRecipient: options.describeRecipient }),
       }),
-      createApiGatewayEndpoint(model.apis, lambda, { credentials: localCredentials }),
+      createApiGatewayEndpoint(model.apis, lambda, { credentials: (accessKeyId) => callers.principal(accessKeyId) }),
     );
     // Last, once every endpoint a triggered function may call is served.
     streams = await LocalStreams.start({
@@ -185,6 +192,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
       }),
+      credentialsFor: (roleLogicalIdPrefix) => callers.credentialsFor(roleLogicalIdPrefix),
       stop: async () => {
         // Polling stops at once; an invocation in flight ends when the runner closes below.
         const streamsStopped = mappings.stop();

@@ -9,14 +9,22 @@
  * - `/<stage>/<path>`: the path of the API's own execute-api host, served when
  *   exactly one API has a stage of that name (otherwise use the long form).
  *
- * Not emulated: IAM policy evaluation (a valid signature by a known key is
- * enough), presigned-URL (query string) signatures, authorizers other than
- * AWS_IAM, non-proxy integrations, binary media types, stage variables.
+ * AWS_IAM routes: the signature is verified with the secret of the caller's
+ * access key, then the caller's identity policies are evaluated for
+ * `execute-api:Invoke` on `arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path>`
+ * (local/runtime/iam/); the account's administrator is allowed everything.
+ *
+ * Not emulated: resource policies, session tokens, presigned-URL (query
+ * string) signatures, authorizers other than AWS_IAM, non-proxy integrations,
+ * binary media types, stage variables.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { getCanonicalHeaders, SignatureV4 } from '@smithy/signature-v4';
 import type { APIGatewayEventIdentity, APIGatewayProxyEvent } from 'aws-lambda';
+import { executeApiArn } from '../iam/execute-api';
+import { LOCAL_ADMINISTRATOR, type LocalPrincipal } from '../iam/local-callers';
+import { isAllowed } from '../iam/policy-evaluator';
 import {
   LOCAL_AWS,
   type HttpEndpoint,
@@ -28,8 +36,8 @@ import {
 } from '../contracts';
 
 export interface ApiGatewayEndpointOptions {
-  /** The secret access key of an access key id, or undefined for an unknown key (AWS_IAM routes). */
-  readonly credentials: (accessKeyId: string) => string | undefined;
+  /** The caller behind an access key id (its secret and policies), or undefined for an unknown key (AWS_IAM routes). */
+  readonly credentials: (accessKeyId: string) => LocalPrincipal | undefined;
   /** API Gateway stops waiting for an integration after 29 s and answers 504. */
   readonly integrationTimeoutMs?: number;
   /** Says why a request got a 5xx (the handler's error, a malformed result); default: stderr. */
@@ -37,9 +45,9 @@ export interface ApiGatewayEndpointOptions {
   readonly now?: () => Date;
 }
 
-/** Looks up the local credentials (LOCAL_AWS.credentials), the usual `credentials` option. */
-export function localCredentials(accessKeyId: string): string | undefined {
-  return accessKeyId === LOCAL_AWS.credentials.accessKeyId ? LOCAL_AWS.credentials.secretAccessKey : undefined;
+/** Knows only the local credentials (LOCAL_AWS.credentials): the account's administrator. */
+export function localCredentials(accessKeyId: string): LocalPrincipal | undefined {
+  return accessKeyId === LOCAL_ADMINISTRATOR.accessKeyId ? LOCAL_ADMINISTRATOR : undefined;
 }
 
 /** The long-form URL path of a resource path of an API: `/restapis/<id>/<stage>/_user_request_/<path>`. */
@@ -80,7 +88,7 @@ export function createApiGatewayEndpoint(
 
 interface GatewayContext {
   readonly lambda: LambdaInvoker;
-  readonly credentials: (accessKeyId: string) => string | undefined;
+  readonly credentials: (accessKeyId: string) => LocalPrincipal | undefined;
   readonly now: () => Date;
   readonly integrationTimeoutMs: number;
   readonly log: (line: string) => void;
@@ -105,6 +113,8 @@ async function serve(target: Target, request: HttpRequest, requestId: string, co
     const verified = await verifySignature(request, context.credentials, context.now());
     if ('rejection' in verified) return gatewayResponse(403, verified.rejection.type, verified.rejection.message, requestId);
     identity = verified;
+    const denied = authorize(identity.principal, target, request.method);
+    if (denied !== undefined) return denied(requestId);
   } else if (route.authorization !== 'NONE') {
     return gatewayResponse(500, 'InternalServerErrorException', `Authorization type ${route.authorization} is not supported by the local API Gateway (only NONE and AWS_IAM are)`, requestId);
   }
@@ -232,10 +242,32 @@ function decodeSegment(segment: string): string {
   }
 }
 
+// ---------------------------------------------------------------- AWS_IAM: the caller's policies
+
+/**
+ * Evaluates the caller's identity policies for execute-api:Invoke on the
+ * method and path called; undefined when allowed, else API Gateway's 403.
+ */
+function authorize(principal: LocalPrincipal, target: Target, method: string): ((requestId: string) => HttpResponse) | undefined {
+  if (principal.policy === 'administrator') return undefined;
+  const resource = executeApiArn(target.api, method, target.path);
+  const decision = isAllowed(principal.policy, {
+    action: 'execute-api:Invoke',
+    resource,
+    context: { 'aws:PrincipalArn': principal.arn, 'aws:PrincipalAccount': LOCAL_AWS.accountId, 'aws:SecureTransport': false },
+  });
+  if (decision.allowed) return undefined;
+  const explicit = decision.matchedStatement?.Effect === 'Deny' ? ' with an explicit deny' : '';
+  const message = `User: ${principal.arn} is not authorized to perform: execute-api:Invoke on resource: ${resource}${explicit}`;
+  // API Gateway spells this one's field "Message".
+  return (requestId) => ({ ...gatewayResponse(403, 'AccessDeniedException', message, requestId), body: JSON.stringify({ Message: message }) });
+}
+
 // ---------------------------------------------------------------- AWS_IAM: SigV4 verification
 
 interface CallerIdentity {
   readonly accessKeyId: string;
+  readonly principal: LocalPrincipal;
 }
 
 interface Rejection {
@@ -265,7 +297,7 @@ type SignableRequest = Parameters<SignatureV4['createCanonicalRequest']>[0];
  */
 async function verifySignature(
   request: HttpRequest,
-  credentials: (accessKeyId: string) => string | undefined,
+  credentials: (accessKeyId: string) => LocalPrincipal | undefined,
   now: Date,
 ): Promise<CallerIdentity | Rejection> {
   const header = request.headers.authorization;
@@ -278,8 +310,8 @@ async function verifySignature(
     return reject('IncompleteSignatureException', `${missing.join(' ')} Authorization=${header}`);
   }
   if (auth.service !== 'execute-api') return reject('InvalidSignatureException', "Credential should be scoped to correct service: 'execute-api'. ");
-  const secret = credentials(auth.accessKeyId);
-  if (secret === undefined) return reject('UnrecognizedClientException', 'The security token included in the request is invalid.');
+  const principal = credentials(auth.accessKeyId);
+  if (principal === undefined) return reject('UnrecognizedClientException', 'The security token included in the request is invalid.');
 
   const signedAt = parseAmzDate(amzDate);
   if (signedAt === undefined) return reject('IncompleteSignatureException', `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);
@@ -292,8 +324,8 @@ async function verifySignature(
   if (auth.date !== amzDate.slice(0, 8)) {
     return reject('InvalidSignatureException', `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`);
   }
-  const mismatch = await signatureMismatch(request, auth, amzDate, signedAt, secret);
-  return mismatch === undefined ? { accessKeyId: auth.accessKeyId } : reject('InvalidSignatureException', mismatch);
+  const mismatch = await signatureMismatch(request, auth, amzDate, signedAt, principal.secretAccessKey);
+  return mismatch === undefined ? { accessKeyId: auth.accessKeyId, principal } : reject('InvalidSignatureException', mismatch);
 }
 
 /** Undefined when the signature is right; otherwise AWS's message, with the canonical request it expected. */
@@ -420,7 +452,7 @@ function proxyEvent({ target, route, pathParameters, request, identity, requestI
     accountId: identity ? LOCAL_AWS.accountId : null,
     apiKey: null,
     apiKeyId: null,
-    caller: identity?.accessKeyId ?? null,
+    caller: identity?.principal.userId ?? null,
     clientCert: null,
     cognitoAuthenticationProvider: null,
     cognitoAuthenticationType: null,
@@ -429,9 +461,9 @@ function proxyEvent({ target, route, pathParameters, request, identity, requestI
     principalOrgId: null,
     // The server sits on loopback; a proxy in front of it may say who the client was.
     sourceIp: request.headers['x-forwarded-for']?.split(',')[0]?.trim() ?? '127.0.0.1',
-    user: identity?.accessKeyId ?? null,
+    user: identity?.principal.userId ?? null,
     userAgent: request.headers['user-agent'] ?? null,
-    userArn: identity ? `arn:${LOCAL_AWS.partition}:iam::${LOCAL_AWS.accountId}:user/${identity.accessKeyId}` : null,
+    userArn: identity?.principal.arn ?? null,
   };
   return {
     resource: route.path,
