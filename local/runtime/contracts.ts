@@ -46,6 +46,8 @@ export interface LocalFunctionSpec {
   readonly memoryMb: number;
   /** Environment variables from the template, every intrinsic resolved to its local value. */
   readonly environment: Readonly<Record<string, string>>;
+  /** The execution role's ARN (resolved), whose credentials the function gets when the local cloud evaluates IAM. */
+  readonly roleArn?: string;
 }
 
 export interface LocalSubscriptionSpec {

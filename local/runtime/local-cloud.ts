@@ -11,15 +11,16 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClientFor } from '../../functions/repository/document-client';
 import { readStackTemplate } from '../cloud-assembly';
 import { createDynamoDbClient } from '../dynamodb-local';
-import { ensureTables, localStreamArns, tablesFromTemplate } from '../tables';
+import { ensureTables, localStreamArns, tablesFromTemplate, type LocalTable } from '../tables';
 import { loadStackModel } from '../template/stack-model';
 import { CONSOLE_PATH, createConsoleEndpoint } from '../console/console-endpoint';
 import { createCloudFormationEndpoint } from './cloudformation/cloudformation-endpoint';
 import { startDynamoDbFront, type DynamoDbFront } from './dynamodb/dynamodb-front';
 import { describeLocalStack } from './cloudformation/local-stacks';
-import { LOCAL_AWS, type LocalStackModel } from './contracts';
+import { LOCAL_AWS, type LocalFunctionSpec, type LocalStackModel } from './contracts';
 import { apiGatewayPath, createApiGatewayEndpoint } from './http/api-gateway';
 import { LocalCallers, type IssuedCredentials } from './iam/local-callers';
+import { createStackIam, type AuthorizationMode, type StackIam } from './iam/stack-iam';
 import { loadTemplateRoles, readTemplate, type TemplateRole } from './iam/template-roles';
 import { startHttpServer, type LocalHttpServer } from './http/server';
 import { LocalLambdaRunner, type LambdaLogSink } from './lambda';
@@ -48,6 +49,12 @@ export interface LocalCloudOptions {
   readonly confirmSubscriptions?: ConfirmSubscriptions;
   /** Names the person behind an SMS number or email address on the outbox page. */
   readonly describeRecipient?: RecipientDescriber;
+  /**
+   * IAM for the stack's own compute (docs/least-privilege.md): each function runs with its execution role's
+   * credentials and its DynamoDB calls are evaluated against the role's policies — `enforce` refuses a denied
+   * call as AWS does, `record` only records it. Unset: functions run as the account's administrator.
+   */
+  readonly iam?: AuthorizationMode;
 }
 
 export interface LocalCloud {
@@ -64,6 +71,8 @@ export interface LocalCloud {
   readonly dynamoDbEndpoint: string;
   /** The endpoint the stack's functions and state machines call (DynamoDB Local behind interceptors: faults, permissions). */
   readonly dynamoDbFront: DynamoDbFront;
+  /** IAM evaluation when `iam` was given: every DynamoDB call a role made, with its decision. */
+  readonly iam: StackIam | undefined;
   readonly lambda: LocalLambdaRunner;
   readonly sns: LocalSns;
   readonly stepFunctions: LocalStepFunctions;
@@ -110,6 +119,16 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     apiServer = await startHttpServer(apiEndpoints, { port: options.apiPort ?? 0, name: 'API endpoint' });
     dynamoDbFront = await startDynamoDbFront(options.dynamoDbEndpoint);
     const front = dynamoDbFront;
+    const iam = options.iam
+      ? createStackIam({
+          mode: options.iam,
+          roles: () => (roles ??= loadTemplateRoles(readTemplate(options.outdir, options.stackName), options.stackName, { streamArns })),
+          tables: model.tables.map((t) => ({ ...t, partitionKey: partitionKeyOf(tables, t.tableName) })),
+          otherPrincipal: (accessKeyId) => callers.principal(accessKeyId),
+          tableArnOf: (name) => `arn:${LOCAL_AWS.partition}:dynamodb:${LOCAL_AWS.region}:${LOCAL_AWS.accountId}:table/${name}`,
+        })
+      : undefined;
+    if (iam) front.intercept(iam.interceptor);
     const endpoints = {
       AWS_ENDPOINT_URL_DYNAMODB: options.dynamoDbEndpoint,
       // DynamoDB Local serves the DynamoDB Streams API on the same port.
@@ -121,6 +140,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       // Node 20 runs the handlers here on purpose (docs/decisions.md); the SDK's Node 22 notice is known.
       baseEnvironment: { ...endpoints, AWS_ENDPOINT_URL_DYNAMODB: front.url, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       ...(options.lambdaLog ? { log: options.lambdaLog } : {}),
+      ...(iam && { credentials: (spec: LocalFunctionSpec) => iam.credentials(spec) }),
     });
     // SubscribeURLs in confirmation messages point at the AWS endpoint, so a click confirms.
     const sns = LocalSns.fromStack(model.topics, model.subscriptions, {
@@ -180,6 +200,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       consoleUrl: `${api.url}${CONSOLE_PATH}`,
       dynamoDbEndpoint: options.dynamoDbEndpoint,
       dynamoDbFront: front,
+      iam,
       lambda: runner,
       sns,
       stepFunctions,
@@ -208,6 +229,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     dynamoDb.destroy();
     throw error;
   }
+}
+
+function partitionKeyOf(tables: readonly LocalTable[], tableName: string): string {
+  const schema = (tables.find((t) => t.tableName === tableName)?.input.KeySchema ?? []) as { AttributeName?: string; KeyType?: string }[];
+  return schema.find((k) => k.KeyType === 'HASH')?.AttributeName ?? '';
 }
 
 /**

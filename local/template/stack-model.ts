@@ -198,6 +198,7 @@ function toFunction(
     timeoutSeconds: Number(props.Timeout ?? LAMBDA_DEFAULT_TIMEOUT_SECONDS),
     memoryMb: Number(props.MemorySize ?? LAMBDA_DEFAULT_MEMORY_MB),
     environment,
+    ...(props.Role === undefined ? {} : { roleArn: resolver.resolveString(props.Role, `${id}.Role`) }),
   };
 }
 

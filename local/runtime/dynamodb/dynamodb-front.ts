@@ -40,7 +40,7 @@ export async function startDynamoDbFront(upstream: string): Promise<DynamoDbFron
   const target = new URL(upstream);
   const interceptors: DynamoDbInterceptor[] = [];
   // Keep-alive to DynamoDB Local: a fresh connection per call would cost more than the call.
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const agent = new Agent({ keepAlive: true });
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -40,6 +40,11 @@ export interface LocalLambdaRunnerOptions {
    * times out after its last write.
    */
   readonly lostResponse?: (functionName: string) => boolean;
+  /**
+   * The credentials of a function's execution role session, as Lambda puts them in its environment;
+   * by default every function gets baseEnvironment's (the local administrator's).
+   */
+  readonly credentials?: (spec: LocalFunctionSpec) => { accessKeyId: string; secretAccessKey: string; sessionToken: string } | undefined;
 }
 
 export interface LambdaFunctionStats {
@@ -132,7 +137,7 @@ export class LocalLambdaRunner implements LambdaInvoker {
         logStreamName,
         allowCallbackHandlers: major < 24,
       },
-      env: lambdaEnvironment(spec, { baseEnvironment: this.options.baseEnvironment, logStreamName, runtimeModulesDir: this.runtimeModulesDir }),
+      env: lambdaEnvironment(spec, { baseEnvironment: this.baseEnvironmentOf(spec), logStreamName, runtimeModulesDir: this.runtimeModulesDir }),
       memoryMb: spec.memoryMb,
       log: this.log,
     });
@@ -144,6 +149,18 @@ export class LocalLambdaRunner implements LambdaInvoker {
   }
 
   /** Accepts a name, `name:qualifier`, a full ARN with or without qualifier, or a partial ARN (`account:function:name`). */
+  /** The base environment with the function's own role credentials, when the runner was given them. */
+  private baseEnvironmentOf(spec: LocalFunctionSpec): Readonly<Record<string, string>> {
+    const credentials = this.options.credentials?.(spec);
+    if (!credentials) return this.options.baseEnvironment;
+    return {
+      ...this.options.baseEnvironment,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_SESSION_TOKEN: credentials.sessionToken,
+    };
+  }
+
   private resolve(functionNameOrArn: string): { state: FunctionState; qualifier?: string } {
     const parsed = parseFunctionReference(functionNameOrArn);
     const state = this.functions.get(parsed.name) ?? [...this.functions.values()].find((s) => s.spec.arn === functionNameOrArn);
