@@ -36,7 +36,7 @@ import {
 } from '../support/customer-request-world';
 import { eventually } from '../support/eventually';
 import { recordProof } from '../support/proof';
-import { expectUnguessable, measureRandomness, type RandomnessFigure } from '../support/randomness';
+import { expectUnguessable, measureRandomness, snsConfirmationTokens, type RandomnessFigure } from '../support/randomness';
 import { withoutHost, type Credentials } from '../support/signed-fetch';
 
 let world: World;
@@ -287,6 +287,7 @@ describe('access control (issue 8, point 5)', () => {
         (t) => Buffer.from(t, 'base64url'),
       ),
       'role session secret key (local/runtime/iam/local-callers.ts)': measureRandomness(() => newSessionCredentials().secretAccessKey, (s) => Buffer.from(s, 'base64')),
+      'SNS subscription confirmation token (local/runtime/sns/local-sns.ts)': measureRandomness(snsConfirmationTokens(10_000), (t) => Buffer.from(t, 'hex')),
     };
     for (const token of tokens) registry.forget(token);
     for (const figure of Object.values(generators)) expectUnguessable(figure);
@@ -298,7 +299,7 @@ describe('access control (issue 8, point 5)', () => {
       id: '5-access-control',
       point: 5,
       promise: 'No one gets in: IAM routes refuse forged or stale signatures, callers reach only the routes their role allows, decision links work once, for their holder, in time, and every credential carries ≥ 128 random bits.',
-      load: `${String(figures.forgedRequestsRefused)} forged requests on ${signedRoutes.length} IAM routes, 3 callers × ${signedRoutes.length} routes, 8 decision-link misuses, 3 × 10,000 generated credentials`,
+      load: `${String(figures.forgedRequestsRefused)} forged requests on ${signedRoutes.length} IAM routes, 3 callers × ${signedRoutes.length} routes, 8 decision-link misuses, 4 × 10,000 generated credentials`,
       result: `${String(figures.forgedRequestsRefused)} forged requests refused with 403 and none reached a function; store systems refused on ${String(figures['store systems: admin routes refused'])} admin routes, directory admins on ${String(figures['directory admin: store routes refused'])} store routes; reuse, partner hand-over and expiry 410, wrong kind 400, unknown 404; all credentials distinct with ≥ 128 bits`,
       figures,
     });

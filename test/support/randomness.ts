@@ -3,6 +3,7 @@
  * tokens, secret keys) draws at least 128 bits from a CSPRNG: many samples, all
  * distinct, one length, every bit position about half ones.
  */
+import { LocalSns } from '../../local/runtime/sns/local-sns';
 
 export interface RandomnessFigure {
   readonly samples: number;
@@ -47,4 +48,14 @@ export function expectUnguessable(figure: RandomnessFigure): void {
   expect(figure.distinct).toBe(figure.samples);
   expect(figure.bits).toBeGreaterThanOrEqual(128);
   expect(figure.worstBitSigma).toBeLessThan(5);
+}
+
+/** Subscribes `count` email addresses pending confirmation in a local SNS and hands out the Token of each confirmation link, one per call. */
+export function snsConfirmationTokens(count: number): () => string {
+  const sns = new LocalSns({ confirmSubscriptions: 'by-link', outboxLimit: count });
+  const topicArn = sns.createTopic('confirmations');
+  for (let i = 0; i < count; i++) sns.subscribe(topicArn, 'email', `person${i}@example.com`);
+  const tokens = sns.outbox({ channel: 'email' }).map((record) => /&Token=([0-9a-f]+)/.exec(record.body)?.[1] ?? '');
+  if (tokens.length !== count) throw new Error(`${tokens.length} confirmation messages for ${count} subscriptions`);
+  return () => tokens.shift()!;
 }

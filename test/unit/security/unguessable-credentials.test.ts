@@ -7,7 +7,7 @@
 import { DECISION_REF_PATTERN, newDecisionRef } from '../../../functions/customer-request/domain/decision';
 import { newSessionCredentials } from '../../../local/runtime/iam/local-callers';
 import { TaskTokenRegistry } from '../../../local/runtime/stepfunctions/task-tokens';
-import { expectUnguessable, measureRandomness } from '../../support/randomness';
+import { expectUnguessable, measureRandomness, snsConfirmationTokens } from '../../support/randomness';
 
 describe('credentials are unguessable (10,000 samples each)', () => {
   test('decision references (the links of every task: escalations, prices, handovers, follow-ups): 22 base64url characters, 128 bits', () => {
@@ -39,6 +39,12 @@ describe('credentials are unguessable (10,000 samples each)', () => {
     expect(figure).toMatchObject({ encodedLength: 40, bits: 240 });
   });
 
+  test("the local SNS's subscription confirmation tokens (the SubscribeURL a recipient visits): 64 hex characters, 256 bits", () => {
+    const figure = measureRandomness(snsConfirmationTokens(10_000), (token) => Buffer.from(token, 'hex'));
+    expectUnguessable(figure);
+    expect(figure).toMatchObject({ encodedLength: 64, bits: 256 });
+  });
+
   test('the check itself fails a generator with fewer bits or a stuck bit', () => {
     const short = measureRandomness(() => newDecisionRef().slice(0, 11), (ref) => Buffer.from(ref, 'base64url'));
     expect(short.bits).toBeLessThan(128);
@@ -46,3 +52,4 @@ describe('credentials are unguessable (10,000 samples each)', () => {
     expect(stuck.worstBitSigma).toBeGreaterThan(5);
   });
 });
+
