@@ -11,7 +11,7 @@ import { requiredEnv } from '../shared/environment';
 import { correlateWith } from '../shared/correlation';
 import { httpHandler } from '../shared/http-handler';
 import { html, messagePage } from '../shared/http-response';
-import { isDecisionRef } from './domain/decision';
+import { decisionRefProblem } from './domain/decision';
 import { decisionPage } from './workflow/decision-view';
 import { DynamoCustomerTasks } from '../repository/customer-task-repository';
 import { customerTaskPage } from '../customer-lifecycle/tasks/customer-task-link';
@@ -20,7 +20,9 @@ const ctx = { doc: createDocumentClient(), tableName: requiredEnv('TABLE_NAME') 
 
 export async function getTask(event: Pick<APIGatewayProxyEvent, 'pathParameters'>, now = new Date()): Promise<APIGatewayProxyResult> {
   const ref = event.pathParameters?.ref ?? '';
-  if (!isDecisionRef(ref)) return html(400, messagePage('Tandem 360', 'This is not a decision link (the reference must have 22 characters).'));
+  // Says what is wrong: a reference of the right length with a wrong character must not be told it is too short.
+  const problem = decisionRefProblem(ref);
+  if (problem) return html(400, messagePage('Tandem 360', `This is not a decision link: the reference ${problem}.`));
   // The same link serves customer tasks (handover, special price, follow-up).
   const customerTask = await new DynamoCustomerTasks(ctx).getRef(ref);
   correlateWith(customerTask?.caseId);

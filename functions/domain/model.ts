@@ -78,16 +78,23 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/** Input objects refuse fields they do not declare (a misspelt `timezone` must not be dropped silently), naming them. */
+const unknownFields = (what: string, fields: string) => (issue: { code?: string; keys?: readonly string[] }) =>
+  issue.code === 'unrecognized_keys' ? `unknown field ${(issue.keys ?? []).map((k) => `"${k}"`).join(', ')}: ${what} has ${fields}` : undefined;
+
 /**
  * When a person gets no informational SMS (urgent ones still go): from `from`
  * to `to` in their time zone, across midnight when `from` is later than `to`.
  */
 export const quietHoursSchema = z
-  .object({
-    from: clockTimeSchema,
-    to: clockTimeSchema,
-    timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
-  })
+  .strictObject(
+    {
+      from: clockTimeSchema,
+      to: clockTimeSchema,
+      timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
+    },
+    { error: unknownFields('quietHours', 'from, to, timeZone') },
+  )
   .refine((q) => q.from !== q.to, { message: 'must differ from from (leave quietHours out for the default)', path: ['to'] });
 export type QuietHours = z.infer<typeof quietHoursSchema>;
 
@@ -98,7 +105,7 @@ const calendarDateSchema = isoDateSchema.refine((d) => new Date(`${d}T00:00:00Z`
 
 /** Holiday cover: from `from` to `to` (whole days, inclusive) the deputy gets this person's messages and tasks. */
 export const absenceSchema = z
-  .object({ from: calendarDateSchema, to: calendarDateSchema, deputyId: personIdSchema })
+  .strictObject({ from: calendarDateSchema, to: calendarDateSchema, deputyId: personIdSchema }, { error: unknownFields('an absence', 'from, to, deputyId') })
   .refine((a) => a.from <= a.to, { message: 'must not be before from', path: ['to'] });
 export type Absence = z.infer<typeof absenceSchema>;
 

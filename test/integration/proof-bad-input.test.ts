@@ -82,6 +82,8 @@ test('malformed requests at every route get a 4xx naming the problem, and nothin
   await world.product.cloud.streams.idle();
   const before = await settledFootprint();
   const tally = new Tally();
+  // Measured, never asserted: the machine may be shared. The Lambda handlers run as worker threads of this process.
+  const started = { at: Date.now(), cpu: process.cpuUsage() };
   const outcomes = await Promise.allSettled(
     specs.map((spec) => {
       const route = routes.find((r) => `${r.method} ${r.path}` === spec.route);
@@ -103,6 +105,8 @@ test('malformed requests at every route get a 4xx naming the problem, and nothin
       );
     }),
   );
+  const cpu = process.cpuUsage(started.cpu);
+  const seconds = (Date.now() - started.at) / 1000;
   const failed = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [`${specs[i]?.route}: ${(o.reason as Error).message}`] : []));
   expect(failed).toEqual([]);
 
@@ -131,6 +135,9 @@ test('malformed requests at every route get a 4xx naming the problem, and nothin
       itemsWritten: after.items - before.items,
       executionsStarted: sum(after.executions) - sum(before.executions),
       messagesSent: after.outbox - before.outbox,
+      seconds: Math.round(seconds),
+      requestsPerSecond: Math.round(tally.sent / seconds),
+      nodeCpuMsPerRequest: Math.round((cpu.user + cpu.system) / 1000 / tally.sent * 10) / 10,
       ...Object.fromEntries(Object.entries(tally.statuses).map(([status, n]) => [`status${status}`, n])),
     },
   });

@@ -100,6 +100,7 @@ export function endpointSpecs(facts: EndpointFacts): EndpointSpec[] {
   };
   const followUp = { followUpId: 'pb-never-scheduled', customerId: customer.customerId, dueOn: dayIn(now, 3), owner: 'field', topic: 'Neue Karte ansehen', createdBy: field };
   const reassignment = { reassignmentId: 'pb-never-moved', toTerritoryId: facts.otherTerritoryId, reason: 'territory split', customerIds: [customer.customerId] };
+  const rangeReassignment = { ...reassignment, customerIds: undefined, postcodes: { from: customer.address.postcode, to: customer.address.postcode } };
   const snooze = { action: 'snooze', until: dayIn(now, 10) };
   const extend = { action: 'extend', weeks: 2 };
   const requestIdParameter = { pattern: patternOf(requestIdSchema) };
@@ -161,7 +162,7 @@ export function endpointSpecs(facts: EndpointFacts): EndpointSpec[] {
       parameters: {
         ref: {
           pattern: DECISION_REF_PATTERN,
-          malformedNames: ['This is not a decision link'],
+          malformedNames: ['This is not a decision link: the reference '],
           unknown: UNKNOWN.ref,
           unknownNames: () => ['This decision link does not exist'],
         },
@@ -280,6 +281,18 @@ export function endpointSpecs(facts: EndpointFacts): EndpointSpec[] {
               { reason: 'customers and a postcode range', body: { ...reassignment, postcodes: { from: customer.address.postcode, to: customer.address.postcode } }, names: ['customerIds:'] },
               { reason: 'neither customers nor a postcode range', body: { ...reassignment, customerIds: undefined }, names: ['customerIds:'] },
               { reason: 'a customer twice', body: { ...reassignment, customerIds: [customer.customerId, customer.customerId] }, names: ['customerIds:'] },
+            ],
+          },
+        },
+        {
+          label: 'a reassignment of a postcode range',
+          pathParameters: {},
+          body: {
+            schema: reassignmentSchema,
+            example: rangeReassignment,
+            rules: [
+              { reason: 'a range that ends before it starts', body: { ...rangeReassignment, postcodes: { from: '40210', to: '40200' } }, names: ['postcodes.to:'] },
+              { reason: 'a range across two postcode regions', body: { ...rangeReassignment, postcodes: { from: '40000', to: '41000' } }, names: ['postcodes.to:'] },
             ],
           },
         },

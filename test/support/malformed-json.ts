@@ -7,7 +7,8 @@
  * What is generated: wrong types, missing required fields, unknown fields
  * where the schema is strict, numbers out of range or not whole, strings too
  * short, too long (up to huge), breaking their pattern or enum, impossible
- * dates, lists too short or too long — each at one place of the example —
+ * dates, lists too short or too long, unknown fields in any object — each at
+ * one place of the example —
  * plus bodies that are no JSON, empty, or not an object, and arbitrary JSON.
  */
 import fc from 'fast-check';
@@ -254,7 +255,8 @@ function mutationsAt(site: Site): fc.Arbitrary<Mutation>[] {
     }
   }
 
-  if (isObject(site.value) && schema.additionalProperties === false) {
+  // Every object of a request is strict (a misspelt field must not be dropped silently), also where the schema forgot to say so.
+  if (isObject(site.value) && schema.properties) {
     const known = new Set(Object.keys(schema.properties ?? {}));
     const value = site.value;
     out.push(

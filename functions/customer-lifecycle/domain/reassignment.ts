@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../../domain/errors';
-import { customerIdSchema, postcodeRangeSchema, territoryIdSchema, type PostcodeRange } from '../../domain/model';
+import { customerIdSchema, postcodeRangeSchema, postcodeSchema, territoryIdSchema, type PostcodeRange } from '../../domain/model';
 import { validate } from '../../domain/validate';
 import { requestIdSchema, requiredOr, strictFields } from '../../customer-request/domain/submission';
 
@@ -25,7 +25,8 @@ export const reassignmentSchema = strictFields('a reassignment', {
     .max(MAX_CUSTOMERS, `must name at most ${MAX_CUSTOMERS} customers`)
     .refine((ids) => new Set(ids).size === ids.length, 'must not name a customer twice')
     .optional(),
-  postcodes: postcodeRangeSchema.optional().describe('Every customer in the range moves, and so does the routing of the range (routing ranges it overlaps are cut at its ends).'),
+  // Strict like every other input object: a misspelt "too" must be refused, not dropped (then the range's own rules).
+  postcodes: strictFields('a postcode range', { from: postcodeSchema, to: postcodeSchema }).pipe(postcodeRangeSchema).optional().describe('Every customer in the range moves, and so does the routing of the range (routing ranges it overlaps are cut at its ends).'),
 }).describe('Customers (named, or a postcode range) moving to another territory.');
 
 export type Reassignment = z.output<typeof reassignmentSchema>;

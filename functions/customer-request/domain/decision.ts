@@ -55,3 +55,12 @@ export function newDecisionRef(): string {
 export function isDecisionRef(text: string): boolean {
   return DECISION_REF_PATTERN.test(text);
 }
+
+/** What is wrong with a text given as a decision reference, said for the person holding the link; undefined for a well-formed one. */
+export function decisionRefProblem(text: string): string | undefined {
+  const characters = [...text].length;
+  if (characters !== 22) return `must have 22 characters, not ${characters}`;
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return 'may hold only letters, digits, - and _';
+  if (!isDecisionRef(text)) return 'must end in A, Q, g or w';
+  return undefined;
+}

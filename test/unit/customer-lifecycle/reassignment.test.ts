@@ -48,6 +48,12 @@ describe('planRangeMove', () => {
 describe('parseReassignment', () => {
   const body = { reassignmentId: 'r-1', toTerritoryId: 'T002', reason: 'territory split' };
 
+  test('refuses a postcode range with a field it does not have, naming it (it was dropped silently: found by the bad-input proof)', () => {
+    expect(() => parseReassignment({ ...body, postcodes: { from: '40200', to: '40299', too: '40399' } })).toThrow(
+      'reassignment is invalid: postcodes: unknown field "too": a postcode range has only from, to',
+    );
+  });
+
   test('takes named customers or a postcode range', () => {
     expect(parseReassignment({ ...body, customerIds: ['C000001'] }).customerIds).toEqual(['C000001']);
     expect(parseReassignment({ ...body, postcodes: { from: '40200', to: '40299' } }).postcodes).toEqual({ from: '40200', to: '40299' });

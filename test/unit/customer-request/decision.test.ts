@@ -1,5 +1,5 @@
 import { ValidationError } from '../../../functions/domain/errors';
-import { isDecisionRef, newDecisionRef, parseDecision } from '../../../functions/customer-request/domain/decision';
+import { decisionRefProblem, isDecisionRef, newDecisionRef, parseDecision } from '../../../functions/customer-request/domain/decision';
 import { STORY_STORES } from '../../../functions/seed/generate';
 import { STORY_SKUS } from '../../../functions/seed/products';
 
@@ -76,5 +76,19 @@ describe('decision references', () => {
     ['a raw task token', 'AQCEAAAAKgAAAAMAAAAAAAAAAaTd...'],
   ])('isDecisionRef refuses %s', (_what, text) => {
     expect(isDecisionRef(text)).toBe(false);
+  });
+
+  test.each([
+    ['empty', '', 'must have 22 characters, not 0'],
+    ['too long', 'AAAAAAAAAAAAAAAAAAAAAAA', 'must have 22 characters, not 23'],
+    ['with standard base64 characters', 'AAAAAAAAAAAAAAAAAAA+/A', 'may hold only letters, digits, - and _'],
+    ['22 characters with one no reference has', 'AAAAAAAAAAAAAAAAAAAAä_', 'may hold only letters, digits, - and _'],
+    ['a last character no 16 bytes can produce', 'AAAAAAAAAAAAAAAAAAAAAB', 'must end in A, Q, g or w'],
+  ])('decisionRefProblem says what is wrong with %s (found writing the bad-input proof: a 22-character reference was told it needs 22 characters)', (_what, text, problem) => {
+    expect(decisionRefProblem(text)).toBe(problem);
+  });
+
+  test('decisionRefProblem finds nothing wrong with a fresh reference', () => {
+    expect(decisionRefProblem(newDecisionRef())).toBeUndefined();
   });
 });
