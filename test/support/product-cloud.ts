@@ -2,6 +2,7 @@
  * The product stack (lib/) synthesized and running in the local cloud, for
  * integration tests of the product's own routes and workflows.
  */
+import type { AuthorizationMode } from '../../local/runtime/iam/stack-iam';
 import type { LambdaLogSink } from '../../local/runtime/lambda';
 import { startLocalCloud, type LocalCloud } from '../../local/runtime/local-cloud';
 import { testEnv } from './test-env';
@@ -19,6 +20,8 @@ export interface ProductCloudOptions {
   readonly dynamoDbEndpoint?: string;
   /** Where the handlers' log lines go; by default nowhere (a test that reads them passes a sink). */
   readonly lambdaLog?: LambdaLogSink;
+  /** IAM for the stack's functions (docs/least-privilege.md); unset: they run as the administrator. */
+  readonly iam?: AuthorizationMode;
 }
 
 export async function startProductCloud(options: ProductCloudOptions = {}): Promise<ProductCloud> {
@@ -29,6 +32,7 @@ export async function startProductCloud(options: ProductCloudOptions = {}): Prom
     dynamoDbEndpoint: options.dynamoDbEndpoint ?? testEnv('dynamoDbEndpoint'),
     timeScale: options.timeScale ?? 0.0001,
     lambdaLog: options.lambdaLog ?? (() => undefined),
+    ...(options.iam && { iam: options.iam }),
   });
   const api = cloud.model.apis[0];
   if (!api) throw new Error('the product stack declares no REST API');
