@@ -23,6 +23,7 @@ import { directoryRecipients } from './demo/directory-recipients';
 import { parseOptions, usage } from './options';
 import { startLocalCloud, type LocalCloud } from './runtime/local-cloud';
 import { assertConsoleBuilt } from './console/console-bundle';
+import { describeFaultPlan } from './runtime/faults/fault-plan';
 
 /** Marks a table as seeded, so a restart keeps the data (and any changes made to it). */
 const SEED_MARKER = { pk: 'SEED', sk: 'SEED' } as const;
@@ -81,6 +82,8 @@ async function main(): Promise<void> {
       awsPort: options.awsPort,
       apiPort: options.apiPort,
       timeScale: options.timeScale,
+      // Injected faults start paused: seeding, provisioning and the story are the runtime's own start-up.
+      ...(options.faults && { faults: options.faults, faultsPaused: true }),
       // The outbox page names the person behind each number and address, from the directory.
       describeRecipient: (channel, endpoint) => recipients(channel, endpoint),
     });
@@ -129,6 +132,10 @@ async function main(): Promise<void> {
       const lifecycle = await replayLifecycle(cloud, (line) => lifecycleLines.push(line));
       step.done(lifecycle.map((o) => `${o.customerId} ${o.outcome}`).join(', '));
       console.log(lifecycleLines.join('\n'));
+    }
+    if (options.faults && cloud.faults) {
+      cloud.faults.resume();
+      console.log(`\nFaults on from here (docs/failure-model.md): ${describeFaultPlan(options.faults)}`);
     }
     console.log('\nReady. Press Ctrl-C to stop.');
   } catch (error) {

@@ -17,6 +17,9 @@ import { CONSOLE_PATH, createConsoleEndpoint } from '../console/console-endpoint
 import { createCloudFormationEndpoint } from './cloudformation/cloudformation-endpoint';
 import { startDynamoDbFront, type DynamoDbFront } from './dynamodb/dynamodb-front';
 import { describeLocalStack } from './cloudformation/local-stacks';
+import { dynamoDbFaultInterceptor } from './faults/dynamodb-faults';
+import { FaultInjector } from './faults/fault-injector';
+import type { FaultPlan } from './faults/fault-plan';
 import { LOCAL_AWS, type LocalFunctionSpec, type LocalStackModel } from './contracts';
 import { apiGatewayPath, createApiGatewayEndpoint } from './http/api-gateway';
 import { LocalCallers, type IssuedCredentials } from './iam/local-callers';
@@ -26,6 +29,7 @@ import { startHttpServer, type LocalHttpServer } from './http/server';
 import { LocalLambdaRunner, type LambdaLogSink } from './lambda';
 import { createSnsEndpoint } from './sns/sns-endpoint';
 import { LocalSns, type ConfirmSubscriptions } from './sns/local-sns';
+import { withPublishFaults } from './sns/publish-faults';
 import { createOutboxEndpoint, OUTBOX_PATH, type RecipientDescriber } from './sns/outbox-page';
 import { createClock } from './stepfunctions/clock';
 import { LocalStepFunctions } from './stepfunctions/engine';
@@ -55,6 +59,14 @@ export interface LocalCloudOptions {
    * call as AWS does, `record` only records it. Unset: functions run as the account's administrator.
    */
   readonly iam?: AuthorizationMode;
+  /**
+   * Faults injected into the stack's own traffic (docs/failure-model.md): its DynamoDB calls (through the
+   * front), its SNS Publish calls (endpoint and workflow tasks), its Lambda answers. Seeding and inspection
+   * through `tableContext()` meet none.
+   */
+  readonly faults?: FaultPlan;
+  /** Start with the faults paused, e.g. while seeding; `cloud.faults.resume()` turns them on. */
+  readonly faultsPaused?: boolean;
 }
 
 export interface LocalCloud {
@@ -75,6 +87,8 @@ export interface LocalCloud {
   readonly iam: StackIam | undefined;
   readonly lambda: LocalLambdaRunner;
   readonly sns: LocalSns;
+  /** The fault injector when `faults` was given: pause, resume, and what it injected. */
+  readonly faults: FaultInjector | undefined;
   readonly stepFunctions: LocalStepFunctions;
   /** The template's DynamoDB stream → Lambda event source mappings: `idle()`, `failures()`. */
   readonly streams: LocalStreams;
@@ -129,6 +143,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         })
       : undefined;
     if (iam) front.intercept(iam.interceptor);
+    const faults = options.faults ? new FaultInjector(options.faults, { paused: options.faultsPaused ?? false }) : undefined;
+    if (faults) front.intercept(dynamoDbFaultInterceptor(faults));
     const endpoints = {
       AWS_ENDPOINT_URL_DYNAMODB: options.dynamoDbEndpoint,
       // DynamoDB Local serves the DynamoDB Streams API on the same port.
@@ -141,6 +157,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       baseEnvironment: { ...endpoints, AWS_ENDPOINT_URL_DYNAMODB: front.url, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       ...(options.lambdaLog ? { log: options.lambdaLog } : {}),
       ...(iam && { credentials: (spec: LocalFunctionSpec) => iam.credentials(spec) }),
+      ...(faults && { lostResponse: () => faults.lambdaLostResponse() }),
     });
     // SubscribeURLs in confirmation messages point at the AWS endpoint, so a click confirms.
     const sns = LocalSns.fromStack(model.topics, model.subscriptions, {
@@ -152,14 +169,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const stepFunctions = new LocalStepFunctions({
       stateMachines: model.stateMachines,
       lambda,
-      sns,
+      sns: faults ? withPublishFaults(sns, () => faults.snsPublish()) : sns,
       dynamoDbEndpoint: front.url,
       clock,
     });
     // DescribeStacks: tools find the stage by its outputs, resolved to local values (the API URL → the local API).
     const apiUrl = apiServer.url;
     const stack = describeLocalStack(options.outdir, options.stackName, { streamArns, localize: (value) => localApiUrl(model, value, apiUrl) });
-    awsEndpoints.push(createStepFunctionsEndpoint(stepFunctions), createSnsEndpoint(sns), createCloudFormationEndpoint([stack]));
+    awsEndpoints.push(createStepFunctionsEndpoint(stepFunctions), createSnsEndpoint(sns, faults ? { publishFault: () => faults.snsPublish() } : {}), createCloudFormationEndpoint([stack]));
     const doc = documentClientFor(dynamoDb);
     const tableContextOf = (prefix: string) => {
       const table = model.tables.find((t) => t.logicalId.startsWith(prefix));
@@ -203,6 +220,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       iam,
       lambda: runner,
       sns,
+      faults,
       stepFunctions,
       streams: mappings,
       tableContext: (prefix = '') => tableContextOf(prefix),

@@ -12,7 +12,7 @@ import { stockItem } from '../../functions/repository/table-layout';
 import { generateSeed, type SeedData } from '../../functions/seed/generate';
 import type { OutboxRecord } from '../../local/runtime/contracts';
 import { awaitTandemsProvisioned } from '../../local/demo/tandem-provisioning';
-import { startProductCloud, type ProductCloud } from './product-cloud';
+import { startProductCloud, type ProductCloud, type ProductCloudOptions } from './product-cloud';
 import { signedFetch } from './signed-fetch';
 import { eventually } from './eventually';
 
@@ -24,7 +24,7 @@ export interface World {
   stop(): Promise<void>;
 }
 
-export async function startWorld(options: { timeScale: number; dynamoDbEndpoint?: string }): Promise<World> {
+export async function startWorld(options: { timeScale: number } & Pick<ProductCloudOptions, 'dynamoDbEndpoint' | 'faults' | 'faultsPaused'>): Promise<World> {
   const seed = awayFromQuietHours(generateSeed());
   const product = await startProductCloud(options);
   const ctx = product.cloud.tableContext('Data');

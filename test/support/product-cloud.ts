@@ -3,6 +3,7 @@
  * integration tests of the product's own routes and workflows.
  */
 import type { AuthorizationMode } from '../../local/runtime/iam/stack-iam';
+import type { FaultPlan } from '../../local/runtime/faults/fault-plan';
 import type { LambdaLogSink } from '../../local/runtime/lambda';
 import { startLocalCloud, type LocalCloud } from '../../local/runtime/local-cloud';
 import { testEnv } from './test-env';
@@ -20,6 +21,9 @@ export interface ProductCloudOptions {
   readonly dynamoDbEndpoint?: string;
   /** Where the handlers' log lines go; by default nowhere (a test that reads them passes a sink). */
   readonly lambdaLog?: LambdaLogSink;
+  /** Faults injected into the stack's own traffic (local/runtime/faults); `faultsPaused` until `cloud.faults.resume()`. */
+  readonly faults?: FaultPlan;
+  readonly faultsPaused?: boolean;
   /** IAM for the stack's functions (docs/least-privilege.md); unset: they run as the administrator. */
   readonly iam?: AuthorizationMode;
 }
@@ -32,6 +36,7 @@ export async function startProductCloud(options: ProductCloudOptions = {}): Prom
     dynamoDbEndpoint: options.dynamoDbEndpoint ?? testEnv('dynamoDbEndpoint'),
     timeScale: options.timeScale ?? 0.0001,
     lambdaLog: options.lambdaLog ?? (() => undefined),
+    ...(options.faults && { faults: options.faults, faultsPaused: options.faultsPaused ?? false }),
     ...(options.iam && { iam: options.iam }),
   });
   const api = cloud.model.apis[0];

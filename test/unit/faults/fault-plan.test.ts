@@ -1,4 +1,5 @@
 import { describeFaultPlan, parseFaultSpec } from '../../../local/runtime/faults/fault-plan';
+import { dynamoDbFaultInterceptor } from '../../../local/runtime/faults/dynamodb-faults';
 import { FaultInjector } from '../../../local/runtime/faults/fault-injector';
 import { parseOptions, usage } from '../../../local/options';
 
@@ -77,5 +78,24 @@ describe('the fault injector', () => {
 
   test('a plan given in code is checked like a spec', () => {
     expect(() => new FaultInjector({ lambda: { lostResponse: 2 } })).toThrow(/fault lambda.lostResponse must be a share from 0 to 1, got 2/);
+  });
+});
+
+describe('the DynamoDB fault interceptor', () => {
+  const call = { operation: 'PutItem', input: {}, accessKeyId: 'local' };
+
+  test('answers a throttle as DynamoDB does: 400 ProvisionedThroughputExceededException', () => {
+    expect(dynamoDbFaultInterceptor(new FaultInjector({ dynamodb: { throttle: 1 } }))(call)).toMatchObject({
+      statusCode: 400,
+      type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+    });
+  });
+
+  test('answers an error as DynamoDB does: 500 InternalServerError; lets the rest pass', () => {
+    expect(dynamoDbFaultInterceptor(new FaultInjector({ dynamodb: { error: 1 } }))(call)).toMatchObject({
+      statusCode: 500,
+      type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+    });
+    expect(dynamoDbFaultInterceptor(new FaultInjector({ dynamodb: { error: 0 } }))(call)).toBeUndefined();
   });
 });
