@@ -55,10 +55,10 @@ export interface LocalCloudOptions {
   readonly describeRecipient?: RecipientDescriber;
   /**
    * IAM for the stack's own compute (docs/least-privilege.md): each function runs with its execution role's
-   * credentials and its DynamoDB calls are evaluated against the role's policies — `enforce` refuses a denied
-   * call as AWS does, `record` only records it. Unset: functions run as the account's administrator.
+   * credentials and its DynamoDB calls are evaluated against the role's policies — `enforce` (the default)
+   * refuses a denied call as AWS does, `record` only records it; `off` runs every function as the administrator.
    */
-  readonly iam?: AuthorizationMode;
+  readonly iam?: AuthorizationMode | 'off';
   /**
    * Faults injected into the stack's own traffic (docs/failure-model.md): its DynamoDB calls (through the
    * front), its SNS Publish calls (endpoint and workflow tasks), its Lambda answers. Seeding and inspection
@@ -83,7 +83,7 @@ export interface LocalCloud {
   readonly dynamoDbEndpoint: string;
   /** The endpoint the stack's functions and state machines call (DynamoDB Local behind interceptors: faults, permissions). */
   readonly dynamoDbFront: DynamoDbFront;
-  /** IAM evaluation when `iam` was given: every DynamoDB call a role made, with its decision. */
+  /** IAM evaluation unless `iam` is `off`: every DynamoDB call a role made, with its decision. */
   readonly iam: StackIam | undefined;
   readonly lambda: LocalLambdaRunner;
   readonly sns: LocalSns;
@@ -133,15 +133,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     apiServer = await startHttpServer(apiEndpoints, { port: options.apiPort ?? 0, name: 'API endpoint' });
     dynamoDbFront = await startDynamoDbFront(options.dynamoDbEndpoint);
     const front = dynamoDbFront;
-    const iam = options.iam
-      ? createStackIam({
-          mode: options.iam,
-          roles: () => (roles ??= loadTemplateRoles(readTemplate(options.outdir, options.stackName), options.stackName, { streamArns })),
-          tables: model.tables.map((t) => ({ ...t, partitionKey: partitionKeyOf(tables, t.tableName) })),
-          otherPrincipal: (accessKeyId) => callers.principal(accessKeyId),
-          tableArnOf: (name) => `arn:${LOCAL_AWS.partition}:dynamodb:${LOCAL_AWS.region}:${LOCAL_AWS.accountId}:table/${name}`,
-        })
-      : undefined;
+    const iamMode = options.iam ?? 'enforce';
+    const iam =
+      iamMode === 'off'
+        ? undefined
+        : createStackIam({
+            mode: iamMode,
+            roles: () => (roles ??= loadTemplateRoles(readTemplate(options.outdir, options.stackName), options.stackName, { streamArns })),
+            tables: model.tables.map((t) => ({ ...t, partitionKey: partitionKeyOf(tables, t.tableName) })),
+            otherPrincipal: (accessKeyId) => callers.principal(accessKeyId),
+            tableArnOf: (name) => `arn:${LOCAL_AWS.partition}:dynamodb:${LOCAL_AWS.region}:${LOCAL_AWS.accountId}:table/${name}`,
+          });
     if (iam) front.intercept(iam.interceptor);
     const faults = options.faults ? new FaultInjector(options.faults, { paused: options.faultsPaused ?? false }) : undefined;
     if (faults) front.intercept(dynamoDbFaultInterceptor(faults));

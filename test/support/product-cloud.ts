@@ -24,7 +24,7 @@ export interface ProductCloudOptions {
   /** Faults injected into the stack's own traffic (local/runtime/faults); `faultsPaused` until `cloud.faults.resume()`. */
   readonly faults?: FaultPlan;
   readonly faultsPaused?: boolean;
-  /** IAM for the stack's functions (docs/least-privilege.md); unset: they run as the administrator. */
+  /** IAM for the stack's functions (docs/least-privilege.md); the local cloud enforces it by default. */
   readonly iam?: AuthorizationMode;
 }
 
