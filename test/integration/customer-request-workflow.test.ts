@@ -179,36 +179,6 @@ describe('routing', () => {
   });
 });
 
-describe('submissions are idempotent', () => {
-  test('a repeated submission, sequential or 50 at once, starts one execution, holds once and notifies once; a different body under the same id is a 409', async () => {
-    const customer = await customerOfOwnTerritory(3);
-    const product = testProduct(world, 5);
-    await setStock(world, [{ storeId: customer.homeStoreId, sku: product.sku, available: 30 }]);
-    const body = { requestId: 'wf-dup-1', customerId: customer.customerId, lines: [product.line(6)], neededBy: hoursFromNow(40), fulfilment: 'pickup' };
-
-    const first = await submit(world, body);
-    const concurrent = await Promise.all(Array.from({ length: 50 }, () => submit(world, body)));
-    const sequential = await submit(world, { ...body, lines: [...body.lines] });
-    for (const answer of [first, ...concurrent, sequential]) {
-      expect(answer.status).toBe(202);
-      expect(answer.body.requestId).toBe('wf-dup-1');
-    }
-    const conflict = await submit(world, { ...body, lines: [product.line(7)] });
-    expect(conflict.status).toBe(409);
-
-    const view = await awaitRequest(world, 'wf-dup-1', ['RESERVED'], 'NotifyTandem');
-    const machine = stateMachineOf(world);
-    const executions = world.product.cloud.stepFunctions.listExecutions(machine.arn).executions!.filter((e) => e.name === 'req-wf-dup-1');
-    expect(executions).toHaveLength(1);
-    expect(view.reservations).toEqual([expect.objectContaining({ lines: [{ sku: product.sku, quantity: 6 }] })]);
-    expect(view.timeline.filter((e) => e.step === 'Received')).toHaveLength(1);
-    expect(view.notifications).toHaveLength(4);
-    const tandem = tandemOf(world, customer.territoryId);
-    expect(deliveriesTo(world, tandem.insideManager)).toHaveLength(2);
-    expect(deliveriesTo(world, tandem.fieldManager)).toHaveLength(2);
-  });
-});
-
 describe('stock under contention', () => {
   test('50 concurrent requests competing for 10 units reserve exactly 10; the others are escalated, none is lost', async () => {
     const customer = await customerOfOwnTerritory(4);
