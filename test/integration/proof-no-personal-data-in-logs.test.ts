@@ -107,7 +107,10 @@ test('a full scenario run writes no phone number, email address or name to any l
   await cloud.streams.idle({ timeoutMs: 30_000 });
   const lines = captured.map((line) => line.message);
   const history = historyEvents();
-  expect(lines.length).toBeGreaterThan(100);
+  // How many lines depends on what ran before in this DynamoDB Local (a fresh one also provisions 400 tandem topics);
+  // the scenario's own steps always log from several functions.
+  expect(lines.length).toBeGreaterThan(30);
+  expect(new Set(captured.map((l) => l.functionName)).size).toBeGreaterThanOrEqual(5);
   expect(history.executions).toBeGreaterThanOrEqual(5);
   expect(personalDataIn(lines, personal)).toEqual([]);
   expect(personalDataIn(history.events, personal)).toEqual([]);
