@@ -8,7 +8,8 @@
  * The products stop being waited for; the outcome and its audit event are
  * written together. The outcome, the time since receipt and an SLA breach
  * (domain/service-level.ts) are counted once: not again by a retry that finds
- * the Outcome event already written.
+ * the Outcome event already written, which returns that outcome and writes
+ * nothing again.
  */
 import { DynamoEscalationRepository } from '../repository/escalation-repository';
 import type { AuditEvent, CustomerRequestRecord, DecisionRecord } from '../domain/model';
@@ -36,7 +37,9 @@ export async function concludeRequest(input: { requestId: string }, now = new Da
   const request = requestItem && fromItem<CustomerRequestRecord>(requestItem);
   const decisions = sortKeys('DECISION#').map((item) => fromItem<DecisionRecord>(item));
   // The reservation steps already set RESERVED/PARTIAL/SOURCED: the Outcome event says whether it was concluded.
-  const concludedBefore = sortKeys('EVENT#').some((item) => fromItem<AuditEvent>(item).step === 'Outcome');
+  // A retry after a lost answer (a timeout after the write) returns that outcome and writes nothing again.
+  const recorded = sortKeys('EVENT#').map((item) => fromItem<AuditEvent>(item)).find((event) => event.step === 'Outcome');
+  if (recorded) return recordedOutcome(recorded);
   const held = holds.filter((h) => h.status === 'HELD');
   const decided = held.find((h) => h.hold === 'decided');
   const initial = held.find((h) => h.hold === 'initial');
@@ -63,10 +66,18 @@ export async function concludeRequest(input: { requestId: string }, now = new Da
     { status, ...(storeId ? { storeId } : {}), ...(reason ? { reason } : {}) },
     { requestId: input.requestId, at: now.toISOString(), step: 'Outcome', detail: { status, holds: held.map((h) => ({ hold: h.hold, storeId: h.storeId, lines: h.lines })), holdUntil, ...(reason ? { reason } : {}) } },
   );
-  if (request && !concludedBefore) {
+  if (request) {
     businessMetrics.requestConcluded(status, request.createdAt, now, serviceLevel({ ...(escalation ? { escalation } : {}), decided: decision !== undefined }).breached);
   }
   return { status, holdUntil };
+}
+
+function recordedOutcome(event: AuditEvent): ConcludeResult {
+  const detail = event.detail as { status?: unknown; holdUntil?: unknown };
+  const statuses: readonly ConcludeResult['status'][] = ['RESERVED', 'PARTIAL', 'SOURCED', 'UNFULFILLED'];
+  const status = statuses.find((s) => s === detail.status);
+  if (!status) throw new Error(`the recorded Outcome of ${event.requestId} has no status`);
+  return { status, holdUntil: typeof detail.holdUntil === 'string' ? detail.holdUntil : null };
 }
 
 function missingReason(decision: { outcome: string; reason?: string; decidedBy: string } | undefined): string {

@@ -9,7 +9,6 @@
 import { decisionAcceptedSchema, requestStatusViewSchema } from '../../functions/customer-request/domain/openapi';
 import { STORY_CUSTOMER_ID, STORY_STORES } from '../../functions/seed/generate';
 import { STORY_SKUS } from '../../functions/seed/products';
-import { DynamoStockRepository } from '../../functions/repository/stock-repository';
 import { signedFetch } from '../support/signed-fetch';
 import {
   awaitRequest,
@@ -176,26 +175,6 @@ describe('routing', () => {
     expect(view.request.territoryId).toBe('T159');
     expect(view.request.customerId).toMatch(/^C9\d{5}$/);
     expect(view.timeline.find((e) => e.step === 'Route')!.detail).toMatchObject({ prospectRecorded: true, territoryId: 'T159' });
-  });
-});
-
-describe('stock under contention', () => {
-  test('50 concurrent requests competing for 10 units reserve exactly 10; the others are escalated, none is lost', async () => {
-    const customer = await customerOfOwnTerritory(4);
-    const product = testProduct(world, 6);
-    await setStock(world, [{ storeId: customer.homeStoreId, sku: product.sku, available: 10 }]);
-    const ids = Array.from({ length: 50 }, (_, i) => `wf-race-${i}`);
-    const answers = await Promise.all(
-      ids.map((requestId) => submit(world, { requestId, customerId: customer.customerId, lines: [product.line(1)], neededBy: hoursFromNow(40), fulfilment: 'pickup' })),
-    );
-    expect(answers.every((a) => a.status === 202)).toBe(true);
-
-    const views = await Promise.all(ids.map((id) => awaitRequest(world, id, ['RESERVED', 'ESCALATED'], undefined, 120_000)));
-    const reserved = views.filter((v) => v.request.status === 'RESERVED');
-    expect(reserved).toHaveLength(10);
-    expect(views.filter((v) => v.request.status === 'ESCALATED')).toHaveLength(40);
-    const levels = await new DynamoStockRepository(world.ctx).stockAcross(product.sku, [customer.homeStoreId]);
-    expect(levels[0]).toMatchObject({ available: 10, reserved: 10 });
   });
 });
 
