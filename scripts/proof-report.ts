@@ -47,7 +47,7 @@ const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=n
 const lines: string[] = [
   '# Reliability and security: the proofs and their figures',
   '',
-  `Written by \`npm run proof\` on ${new Date().toISOString().slice(0, 10)} from commit \`${commit}\`${dirty ? ' (with uncommitted changes)' : ''};`,
+  `Written on ${new Date().toISOString().slice(0, 10)} from commit \`${commit}\`${dirty ? ' (with uncommitted changes)' : ''}, from figures at ${[...new Set(figures.map((f) => f.scale))].map((scale) => (scale === 'report' ? '`npm run proof` (report) sizes' : '`npm test` sizes')).join(' and ') || 'no'};`,
   `machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}.`,
   'Each figure is recorded by a test of `npm test` (test files `proof-*.test.ts`) once its assertions held;',
   '`npm run proof` runs the same tests with the report sizes. The failure model behind them: docs/failure-model.md.',
