@@ -139,9 +139,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         ? undefined
         : createStackIam({
             mode: iamMode,
-            roles: () => (roles ??= loadTemplateRoles(readTemplate(options.outdir, options.stackName), options.stackName, { streamArns })),
+            callers,
             tables: model.tables.map((t) => ({ ...t, partitionKey: partitionKeyOf(tables, t.tableName) })),
-            otherPrincipal: (accessKeyId) => callers.principal(accessKeyId),
             tableArnOf: (name) => `arn:${LOCAL_AWS.partition}:dynamodb:${LOCAL_AWS.region}:${LOCAL_AWS.accountId}:table/${name}`,
           });
     if (iam) front.intercept(iam.interceptor);

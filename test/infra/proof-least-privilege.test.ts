@@ -24,7 +24,8 @@ const template = devTemplate();
 const resources = template.toJSON().Resources as Resources;
 const roles = templateRoles(template);
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
-const roleIdOf = (value: unknown) => ((value as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt'] ?? [])[0] ?? '';
+/** The template role a `Role`/`RoleArn` property names (`Fn::GetAtt [Role, Arn]`). */
+const roleOf = (value: unknown) => roles.find((r) => r.logicalId === ((value as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt'] ?? [])[0]);
 
 /** What the Lambda service itself does with a function's role: logs, traces, and (stream triggers) reading the stream and its key, sending failures to the destination. */
 function platformActions(functionId: string): Set<string> {
@@ -75,7 +76,7 @@ describe('least privilege, on the synthesized template', () => {
   test('every function role grants only what the function\'s bundle can call, plus what Lambda itself does with the role', () => {
     const problems: string[] = [];
     for (const [id, fn] of functions) {
-      const role = roles.find((r) => r.logicalId === roleIdOf(fn.Properties.Role));
+      const role = roleOf(fn.Properties.Role);
       if (!role) {
         problems.push(`${id}: no role of its own`);
         continue;
@@ -93,7 +94,7 @@ describe('least privilege, on the synthesized template', () => {
   test('every state machine role grants exactly what its ASL runs: the functions it invokes, its integrations, and logging/tracing', () => {
     const problems: string[] = [];
     for (const [id, machine] of machines) {
-      const role = roles.find((r) => r.logicalId === roleIdOf(machine.Properties.RoleArn));
+      const role = roleOf(machine.Properties.RoleArn);
       if (!role) {
         problems.push(`${id}: no role of its own`);
         continue;

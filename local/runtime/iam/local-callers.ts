@@ -22,6 +22,13 @@ export interface LocalPrincipal {
   readonly policy: 'administrator' | readonly PolicyStatement[];
 }
 
+/** Temporary credentials as Lambda puts them in a function's environment. */
+export interface SessionCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+}
+
 export interface IssuedCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
@@ -47,6 +54,8 @@ export function newSessionCredentials(): { accessKeyId: string; secretAccessKey:
 
 export class LocalCallers {
   private readonly issued = new Map<string, LocalPrincipal>();
+  /** The stack's own role sessions (a function's execution role), one per role and session name. */
+  private readonly serviceSessions = new Map<string, SessionCredentials>();
   private sessions = 0;
 
   /** `roles`: the template's roles, read when first needed (local/runtime/iam/template-roles.ts). */
@@ -64,6 +73,27 @@ export class LocalCallers {
     if (!trustsAccount(role)) {
       throw new Error(`${role.logicalId} cannot be assumed by the account's principals: its trust policy allows ${JSON.stringify(role.trust.map((s) => s.Principal))}`);
     }
+    const principal = this.issue(role, sessionName);
+    return { accessKeyId: principal.accessKeyId, secretAccessKey: principal.secretAccessKey, principalArn: principal.arn };
+  }
+
+  /**
+   * The session a service (Lambda) holds of one of the stack's roles for `sessionName` (e.g. the function's
+   * name), as Lambda gives a function temporary credentials of its execution role: the same ones on every call.
+   */
+  serviceSession(roleArn: string, sessionName: string): SessionCredentials {
+    const key = `${roleArn}|${sessionName}`;
+    const existing = this.serviceSessions.get(key);
+    if (existing) return existing;
+    const role = this.roles().find((r) => r.arn === roleArn);
+    if (!role) throw new Error(`no role of the template has the ARN ${roleArn}`);
+    const principal = this.issue(role, sessionName);
+    const credentials = { accessKeyId: principal.accessKeyId, secretAccessKey: principal.secretAccessKey, sessionToken: randomBytes(32).toString('base64') };
+    this.serviceSessions.set(key, credentials);
+    return credentials;
+  }
+
+  private issue(role: TemplateRole, sessionName: string): LocalPrincipal {
     const keys = newSessionCredentials();
     const roleId = `AROA${createHash('sha256').update(role.arn).digest('hex').slice(0, 17).toUpperCase()}`;
     const principal: LocalPrincipal = {
@@ -73,7 +103,7 @@ export class LocalCallers {
       policy: role.statements,
     };
     this.issued.set(keys.accessKeyId, principal);
-    return { ...keys, principalArn: principal.arn };
+    return principal;
   }
 }
 

@@ -6,9 +6,7 @@
 import type { LocalFunctionSpec, LocalTableSpec } from '../contracts';
 import { createDynamoDbAuthorizer, type AuthorizationMode, type AuthorizedCall } from './dynamodb-authorizer';
 import type { DynamoDbInterceptor } from '../dynamodb/dynamodb-front';
-import type { LocalPrincipal } from './local-callers';
-import { ServiceSessions, type SessionCredentials } from './service-sessions';
-import type { TemplateRole } from './template-roles';
+import type { LocalCallers, SessionCredentials } from './local-callers';
 
 export type { AuthorizationMode, AuthorizedCall };
 
@@ -24,23 +22,21 @@ export interface StackIam {
 
 export function createStackIam(options: {
   readonly mode: AuthorizationMode;
-  readonly roles: () => readonly TemplateRole[];
+  /** Issues the functions' role sessions and knows every principal (the administrator, caller roles). */
+  readonly callers: LocalCallers;
   /** Tables with their partition key attribute. */
   readonly tables: readonly (LocalTableSpec & { readonly partitionKey: string })[];
-  /** Callers other than the stack's own functions (the administrator, caller roles). */
-  readonly otherPrincipal: (accessKeyId: string) => LocalPrincipal | undefined;
   readonly tableArnOf: (tableName: string) => string;
 }): StackIam {
-  const sessions = new ServiceSessions(options.roles);
   const authorizer = createDynamoDbAuthorizer({
     mode: options.mode,
-    principal: (key) => sessions.principal(key) ?? options.otherPrincipal(key),
+    principal: (key) => options.callers.principal(key),
     tables: options.tables,
     tableArnOf: options.tableArnOf,
   });
   return {
     mode: options.mode,
-    credentials: (spec) => (spec.roleArn ? sessions.credentials(spec.roleArn, spec.functionName) : undefined),
+    credentials: (spec) => (spec.roleArn ? options.callers.serviceSession(spec.roleArn, spec.functionName) : undefined),
     interceptor: authorizer.interceptor,
     calls: () => authorizer.calls(),
   };
