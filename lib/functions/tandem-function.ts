@@ -1,10 +1,33 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { join, relative } from 'node:path';
+import { Architecture, type CfnFunction, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+
+/**
+ * How every function is bundled; bench/cold-start.ts builds its floors and
+ * unbundled comparisons with the same settings. docs/bundling.md gives the
+ * measurements behind each choice.
+ */
+export const TANDEM_BUNDLING = {
+  format: OutputFormat.CJS,
+  minify: true,
+  // Error classes are matched by name (Step Functions Retry/Catch, logs): minification must keep them.
+  keepNames: true,
+  sourceMap: true,
+  sourcesContent: false,
+  target: 'node24',
+  // The Lambda runtime provides AWS SDK v3; bundling it would only slow cold starts.
+  externalModules: ['@aws-sdk/*'],
+} as const satisfies BundlingOptions;
+
+/** Template metadata naming the module a function was bundled from (read by bench/bundle-sizes.ts). */
+export const ENTRY_METADATA = 'tandem:entry';
+
+const PROJECT_ROOT = join(__dirname, '..', '..');
 
 export interface TandemFunctionProps {
   /** The handler module, e.g. `functions/customer-request/submit-request.ts`. */
@@ -80,18 +103,9 @@ export class TandemFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...props.environment,
       },
-      bundling: {
-        format: OutputFormat.CJS,
-        minify: true,
-        // Error classes are matched by name (Step Functions Retry/Catch, logs): minification must keep them.
-        keepNames: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node24',
-        // The Lambda runtime provides AWS SDK v3; bundling it would only slow cold starts.
-        externalModules: ['@aws-sdk/*'],
-      },
+      bundling: { ...TANDEM_BUNDLING, externalModules: [...TANDEM_BUNDLING.externalModules] },
     });
+    (this.fn.node.defaultChild as CfnFunction).addMetadata(ENTRY_METADATA, relative(PROJECT_ROOT, props.entry).split('\\').join('/'));
 
     // Tracing: X-Ray's PutTraceSegments / PutTelemetryRecords have no resource type, so "*" is the only valid resource.
     const defaultPolicy = this.role.node.tryFindChild('DefaultPolicy');
