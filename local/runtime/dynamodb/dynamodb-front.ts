@@ -29,8 +29,19 @@ export interface DynamoDbErrorAnswer {
 /** Sees every call before DynamoDB Local does; returns an answer to stop it there, or undefined to let it pass. */
 export type DynamoDbInterceptor = (call: DynamoDbCall) => DynamoDbErrorAnswer | undefined;
 
+/** Cumulative time of one operation at the front (for benchmarks: where the time goes). */
+export interface DynamoDbOperationStats {
+  readonly calls: number;
+  /** Wall time from the request's last byte to the answer's last byte, summed (concurrent calls overlap). */
+  readonly totalMs: number;
+  /** Of which in the interceptors (IAM evaluation, faults), summed. */
+  readonly interceptMs: number;
+}
+
 export interface DynamoDbFront {
   readonly url: string;
+  /** Per operation: calls, cumulative time and time in interceptors since the start. */
+  stats(): Record<string, DynamoDbOperationStats>;
   /** Adds an interceptor (run in the order added); returns a function that removes it. */
   intercept(interceptor: DynamoDbInterceptor): () => void;
   close(): Promise<void>;
@@ -41,12 +52,20 @@ export async function startDynamoDbFront(upstream: string): Promise<DynamoDbFron
   const interceptors: DynamoDbInterceptor[] = [];
   // Keep-alive to DynamoDB Local: a fresh connection per call would cost more than the call.
   const agent = new Agent({ keepAlive: true });
+  const stats = new Map<string, { calls: number; totalMs: number; interceptMs: number }>();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      const began = performance.now();
+      const operation = operationOf(req);
+      const counted = stats.get(operation) ?? { calls: 0, totalMs: 0, interceptMs: 0 };
+      stats.set(operation, counted);
+      counted.calls += 1;
+      res.once('finish', () => (counted.totalMs += performance.now() - began));
       const body = Buffer.concat(chunks);
-      const answer = interceptors.length === 0 ? undefined : firstAnswer(interceptors, callOf(req, body));
+      const answer = interceptors.length === 0 ? undefined : firstAnswer(interceptors, callOf(req, body, operation));
+      counted.interceptMs += performance.now() - began;
       if (answer) {
         res.writeHead(answer.statusCode, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `local-front-${Date.now()}` });
         res.end(JSON.stringify({ __type: answer.type, message: answer.message }));
@@ -74,6 +93,7 @@ export async function startDynamoDbFront(upstream: string): Promise<DynamoDbFron
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    stats: () => Object.fromEntries([...stats].map(([operation, counted]) => [operation, { ...counted }])),
     intercept: (interceptor) => {
       interceptors.push(interceptor);
       return () => {
@@ -98,8 +118,11 @@ function firstAnswer(interceptors: readonly DynamoDbInterceptor[], call: DynamoD
   return undefined;
 }
 
-function callOf(req: IncomingMessage, body: Buffer): DynamoDbCall {
-  const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+function operationOf(req: IncomingMessage): string {
+  return String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+}
+
+function callOf(req: IncomingMessage, body: Buffer, operation: string): DynamoDbCall {
   let input: Record<string, unknown> = {};
   try {
     const parsed: unknown = JSON.parse(body.toString('utf8'));

@@ -85,8 +85,21 @@ function elementMatches(statement: PolicyStatement, name: 'Action' | 'Resource',
 
 /** `*` matches any run of characters (colons and slashes too), `?` one character. Actions compare case-insensitively. */
 export function wildcardMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const source = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
+  return wildcardPattern(pattern, ignoreCase).test(value);
+}
+
+/** Compiled patterns: every DynamoDB call of the local cloud is evaluated, and a template has few distinct patterns. */
+const compiledPatterns = new Map<string, RegExp>();
+
+function wildcardPattern(pattern: string, ignoreCase: boolean): RegExp {
+  const cacheKey = `${ignoreCase ? 'i' : 's'}${pattern}`;
+  let compiled = compiledPatterns.get(cacheKey);
+  if (!compiled) {
+    const source = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
+    compiled = new RegExp(`^${source}$`, ignoreCase ? 'is' : 's');
+    compiledPatterns.set(cacheKey, compiled);
+  }
+  return compiled;
 }
 
 type Operator = (policyValue: string, contextValue: string) => boolean;

@@ -53,6 +53,8 @@ export interface LambdaFunctionStats {
   /** Invocations answered with `functionError` (thrown errors, timeouts, crashes, oversized responses). */
   readonly functionErrors: number;
   readonly timeouts: number;
+  /** Wall time of its invocations, summed (cold starts included; concurrent invocations overlap). */
+  readonly totalMs: number;
   /** Execution environments (worker threads) alive now. */
   readonly liveEnvironments: number;
 }
@@ -66,6 +68,7 @@ interface FunctionState {
   invocations: number;
   functionErrors: number;
   timeouts: number;
+  totalMs: number;
 }
 
 export class LocalLambdaRunner implements LambdaInvoker {
@@ -79,7 +82,7 @@ export class LocalLambdaRunner implements LambdaInvoker {
     private readonly options: LocalLambdaRunnerOptions,
   ) {
     for (const spec of functions) {
-      this.functions.set(spec.functionName, { spec, live: new Set(), coldStarts: 0, invocations: 0, functionErrors: 0, timeouts: 0 });
+      this.functions.set(spec.functionName, { spec, live: new Set(), coldStarts: 0, invocations: 0, functionErrors: 0, timeouts: 0, totalMs: 0 });
     }
     this.log = options.log ?? stderrLogSink;
     this.runtimeModulesDir = options.runtimeModulesDir ?? DEFAULT_RUNTIME_MODULES_DIR;
@@ -93,7 +96,9 @@ export class LocalLambdaRunner implements LambdaInvoker {
     const requestId = randomUUID();
     const invokedArn = qualifier === undefined ? state.spec.arn : `${state.spec.arn}:${qualifier}`;
     state.invocations += 1;
+    const began = performance.now();
     const ran = await environment.invoke(requestId, invokedArn, event, state.spec.timeoutSeconds * 1000);
+    state.totalMs += performance.now() - began;
     // The environment stays in use (a real timeout would retire it): a lost answer is the fault, not a stuck handler.
     const outcome: InvocationOutcome = ran.kind === 'result' && this.options.lostResponse?.(state.spec.functionName) ? { kind: 'timeout' } : ran;
     const result = toInvokeResult(outcome, requestId, state.spec);
@@ -106,7 +111,7 @@ export class LocalLambdaRunner implements LambdaInvoker {
   stats(): Record<string, LambdaFunctionStats> {
     const stats: Record<string, LambdaFunctionStats> = {};
     for (const [name, s] of this.functions) {
-      stats[name] = { coldStarts: s.coldStarts, invocations: s.invocations, functionErrors: s.functionErrors, timeouts: s.timeouts, liveEnvironments: s.live.size };
+      stats[name] = { coldStarts: s.coldStarts, invocations: s.invocations, functionErrors: s.functionErrors, timeouts: s.timeouts, totalMs: s.totalMs, liveEnvironments: s.live.size };
     }
     return stats;
   }
