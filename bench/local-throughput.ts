@@ -63,6 +63,10 @@ async function main(): Promise<void> {
 
     // Warm-up: every function's execution environment started (cold starts are helper A's figure, not this one's).
     await run(8, 3_000);
+    // The background: what the runtime costs with no request in flight (stream pollers, timers).
+    const idle = startProfile(world);
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const idleProfile = idle.stop();
     const window = process.hrtime.bigint();
     const results: RunResult[] = [];
     const profiles: ReturnType<typeof describeProfile>[] = [];
@@ -87,6 +91,7 @@ async function main(): Promise<void> {
         `Closed loop: N clients (N = ${CONCURRENCIES.join(', ')}), each submitting its next request (POST /requests, SigV4-signed with a store-system role session) once its previous one reached RESERVED; ${runs} runs of ${seconds} s per concurrency after a 3 s warm-up at 8 clients. Requests per second = requests completed in a run / its duration; a latency is from the POST being sent to RESERVED being seen.`,
         `How RESERVED is seen: the bench listens to the local engine's history events and, after each task of a watched request's execution ends (the only moments its status can change), reads the request item's status with one consistent, projected GetItem straight at DynamoDB Local (${watcher.reads} reads in all, about ${(watcher.reads / Math.max(1, sequence)).toFixed(1)} per request). The latency is therefore exact up to that read (≈ 1–3 ms), and the observation costs one small read per task, not a GET /requests/{id} (a Lambda invocation and several queries) per poll.`,
         `The workload: single-line requests of stock found at the customer's home store (the automated happy path), ${Math.max(...CONCURRENCIES)} distinct customers and products so clients do not contend for one stock item; time compressed ${Math.round(1 / TIME_SCALE)}×, needed-by 10 days ahead so no hold lapses during the run. Start-up (DynamoDB Local, local cloud, seed, 400 tandems provisioned) took ${startupSeconds.toFixed(0)} s and is not measured.`,
+        `Idle, after the warm-up (5 s, no request in flight): the Node process used ${cpuShare(idleProfile.nodeCpuMs, idleProfile.wallMs)} of a core (main thread ${cpuShare(idleProfile.mainThreadCpuMs, idleProfile.wallMs)}), DynamoDB Local ${cpuShare(idleProfile.javaCpuMs, idleProfile.wallMs)}, with ${idleProfile.dynamoDb.reduce((n, o) => n + o.calls, 0)} DynamoDB calls through the front: the stream pollers' DescribeStream/GetRecords go to DynamoDB Local directly.`,
         ...profiles.flatMap((p) => p.notes),
       ],
     });
@@ -134,6 +139,8 @@ function resultsTable(results: readonly RunResult[]) {
     ),
   };
 }
+
+const cpuShare = (cpuMs: number, wallMs: number): string => `${((100 * cpuMs) / wallMs).toFixed(0)} %`;
 
 /** Nearest-rank percentile of one run's latencies. */
 function percentile(samples: readonly number[], p: number): number {

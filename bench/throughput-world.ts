@@ -155,6 +155,11 @@ export class StatusWatcher {
     return seen;
   }
 
+  /** Stops watching a request (e.g. its submission was refused). */
+  forget(requestId: string): void {
+    this.watched.delete(requestId);
+  }
+
   stop(): void {
     this.stopListening();
     this.client.destroy();
@@ -169,7 +174,8 @@ export class StatusWatcher {
       return;
     }
     entry.reading = true;
-    void this.read(requestId).then((status) => {
+    // A failed read (e.g. DynamoDB Local stopping) is retried by the next task's end.
+    void this.read(requestId).catch(() => undefined).then((status) => {
       entry.reading = false;
       if (status !== undefined && this.until(status)) {
         this.watched.delete(requestId);
