@@ -10,29 +10,12 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
 import { PROJECT_ROOT } from '../lib/app';
-import { TANDEM_BUNDLING } from '../lib/functions/tandem-function';
+import { tandemEsbuildOptions as esbuildOptionsFor } from '../lib/functions/bundling';
 
 /** Inside the project, so the unbundled modules find node_modules as Lambda's would (ES modules ignore NODE_PATH). */
 export const VARIANTS_DIR = join(PROJECT_ROOT, '.cache', 'cold-start');
 
-/** The esbuild options NodejsFunction derives from TANDEM_BUNDLING. */
-export function tandemEsbuildOptions(): BuildOptions {
-  const b: { format: string; minify: boolean; keepNames: boolean; sourceMap?: boolean; target: string; externalModules: readonly string[]; mainFields?: readonly string[]; banner?: string } = TANDEM_BUNDLING;
-  return {
-    bundle: true,
-    platform: 'node',
-    format: b.format === 'esm' ? 'esm' : 'cjs',
-    minify: b.minify,
-    keepNames: b.keepNames,
-    target: b.target,
-    external: [...b.externalModules],
-    ...(b.mainFields ? { mainFields: [...b.mainFields] } : {}),
-    ...(b.sourceMap ? { sourcemap: true, sourcesContent: false } : {}),
-    ...(b.banner ? { banner: { js: b.banner } } : {}),
-    absWorkingDir: PROJECT_ROOT,
-    logLevel: 'error',
-  };
-}
+export const tandemEsbuildOptions = (): BuildOptions => esbuildOptionsFor(PROJECT_ROOT);
 
 function outFile(dir: string): string {
   return join(dir, tandemEsbuildOptions().format === 'esm' ? 'index.mjs' : 'index.js');

@@ -5,13 +5,17 @@
  * process, the same handler loaded unbundled from node_modules, and its floor
  * (a bundle that only constructs the SDK clients it loads at init).
  *
- *   npx tsx bench/cold-start.ts [--processes 20] [--unbundled-processes 20] [--cdk-out dir] [--only regex] [--node-options "--enable-source-maps"]
+ *   npx tsx bench/cold-start.ts [--processes 20] [--unbundled-processes 5] [--cdk-out dir] [--only regex] [--node-options "--enable-source-maps"]
+ *
+ * The unbundled loads are the slowest processes by far and only a comparison,
+ * so they get fewer rounds by default; the bundles, floors and bare process
+ * get the issue's 20.
  *
  * Rounds interleave every module (bare, floors, bundles, unbundled), one
  * process at a time, so a change of load on the machine touches all alike.
  */
 import { parseArgs } from 'node:util';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { figure, markdownTable, round, spreadOf, writeBenchPart, type BenchFigure } from './bench-part';
 import { bundleSizes, stackTemplateName, type BundleSize } from './bundle-sizes';
@@ -21,7 +25,7 @@ import { DEFAULT_OUTDIR } from '../local/cloud-assembly';
 import { DEFAULT_RUNTIME_MODULES_DIR, lambdaEnvironment, newLogStreamName } from '../local/runtime/lambda/environment';
 import { loadStackModel } from '../local/template/stack-model';
 import { LOCAL_AWS } from '../local/runtime/contracts';
-import { TANDEM_BUNDLING } from '../lib/functions/tandem-function';
+import { TANDEM_BUNDLING } from '../lib/functions/bundling';
 
 const FLOOR_FACTOR = 1.25;
 const UNBUNDLED_FACTOR = 1.4;
@@ -38,17 +42,18 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       processes: { type: 'string', default: '20' },
-      'unbundled-processes': { type: 'string' },
+      'unbundled-processes': { type: 'string', default: '5' },
       'cdk-out': { type: 'string', default: DEFAULT_OUTDIR },
       only: { type: 'string' },
       'node-options': { type: 'string', default: '' },
     },
   });
   const processes = Number(values.processes);
-  const unbundledProcesses = Number(values['unbundled-processes'] ?? processes);
+  const unbundledProcesses = Math.min(processes, Number(values['unbundled-processes']));
   const cdkOut = values['cdk-out'];
   const nodeArgs = values['node-options'].split(' ').filter(Boolean);
   const began = Date.now();
+  const loadBefore = loadavg()[0]!;
 
   const model = loadStackModel(cdkOut, stackTemplateName(cdkOut));
   const only = values.only ? new RegExp(values.only) : undefined;
@@ -133,7 +138,7 @@ async function main(): Promise<void> {
       },
     ],
     notes: [
-      `${subjects.length} functions from ${join(cdkOut, stackTemplateName(cdkOut))}.template.json; ${processes} fresh processes per module (${unbundledProcesses} for the unbundled loads), one at a time, rounds interleaving every module; node ${process.version} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}; ${round(seconds)} s in all.`,
+      `${subjects.length} functions from ${join(cdkOut, stackTemplateName(cdkOut))}.template.json; ${processes} fresh processes per module (${unbundledProcesses} for the unbundled loads), one at a time, rounds interleaving every module; node ${process.version} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${round(loadBefore)} before and ${round(loadavg()[0]!)} after; ${round(seconds)} s in all.`,
       `init = require() (import() for an ES module) of the module until its exported handler is a function, timed inside the process with performance.now; process ms = spawn to exit seen by the parent; the bare process (no module) takes ${round(median(bare, 'wallMs'))} ms.`,
       `Each process gets the function's environment from the template (resolved as the local runtime resolves it) with Lambda's reserved variables, region ${LOCAL_AWS.region} and fake credentials; NODE_PATH is the project's node_modules, as Lambda puts its SDK on NODE_PATH.`,
       `Bundling settings (lib/functions/tandem-function.ts): ${JSON.stringify(TANDEM_BUNDLING)}. Floors and unbundled loads are built by esbuild with the same settings; unbundled keeps every npm package external (packages: 'external').`,

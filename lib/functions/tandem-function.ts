@@ -2,27 +2,11 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { join, relative } from 'node:path';
 import { Architecture, type CfnFunction, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-
-/**
- * How every function is bundled; bench/cold-start.ts builds its floors and
- * unbundled comparisons with the same settings. docs/bundling.md gives the
- * measurements behind each choice.
- */
-export const TANDEM_BUNDLING = {
-  format: OutputFormat.CJS,
-  minify: true,
-  // Error classes are matched by name (Step Functions Retry/Catch, logs): minification must keep them.
-  keepNames: true,
-  sourceMap: true,
-  sourcesContent: false,
-  target: 'node24',
-  // The Lambda runtime provides AWS SDK v3; bundling it would only slow cold starts.
-  externalModules: ['@aws-sdk/*'],
-} as const satisfies BundlingOptions;
+import { TANDEM_BUNDLING } from './bundling';
 
 /** Template metadata naming the module a function was bundled from (read by bench/bundle-sizes.ts). */
 export const ENTRY_METADATA = 'tandem:entry';
@@ -103,7 +87,7 @@ export class TandemFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...props.environment,
       },
-      bundling: { ...TANDEM_BUNDLING, externalModules: [...TANDEM_BUNDLING.externalModules] },
+      bundling: { ...TANDEM_BUNDLING, mainFields: [...TANDEM_BUNDLING.mainFields] },
     });
     (this.fn.node.defaultChild as CfnFunction).addMetadata(ENTRY_METADATA, relative(PROJECT_ROOT, props.entry).split('\\').join('/'));
 

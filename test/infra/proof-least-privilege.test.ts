@@ -11,14 +11,15 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ENTRY_METADATA } from '../../lib/functions/tandem-function';
 import { ACTIONS_WITHOUT_RESOURCE_TYPES } from '../../lib/security/actions-without-resource-types';
-import { sdkCallsOfBundle } from '../support/bundle-sdk-calls';
-import { devCdkOut, devTemplate } from '../support/infra-template';
+import { sdkCallsOfEntry } from '../support/bundle-sdk-calls';
+import { devTemplate } from '../support/infra-template';
 import { PROOF_DIR, recordProof } from '../support/proof';
 import { showResource, templateRoles, type TemplateRole } from '../support/role-statements';
 import { allStates, definitionOf, type Json } from '../support/state-machine-definitions';
 
-type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
 
 const template = devTemplate();
 const resources = template.toJSON().Resources as Resources;
@@ -81,8 +82,12 @@ describe('least privilege, on the synthesized template', () => {
         problems.push(`${id}: no role of its own`);
         continue;
       }
-      const asset = String((fn.Properties.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '');
-      const calls = sdkCallsOfBundle(join(devCdkOut(), `asset.${asset}`));
+      const entry = fn.Metadata?.[ENTRY_METADATA];
+      if (typeof entry !== 'string') {
+        problems.push(`${id}: no ${ENTRY_METADATA} metadata naming its code`);
+        continue;
+      }
+      const calls = sdkCallsOfEntry(entry);
       if (calls.unknownCommands.length > 0) problems.push(`${id}: SDK commands without a known IAM action: ${calls.unknownCommands.join(', ')}`);
       const allowed = new Set([...calls.actions, ...platformActions(id)]);
       for (const action of granted(role)) if (!allowed.has(action)) problems.push(`${id}: grants ${action}, which its code never calls`);

@@ -1,13 +1,18 @@
 /**
- * What a function's code can ask of AWS, read from its bundle: the AWS SDK v3
- * commands it references (the SDK is external, so `<module>.<Name>Command`
- * stays readable after minification) and, for DynamoDB transactions, which
- * item operations it puts in them. Module-grained: a bundle holds whole
- * modules, so this is an upper bound of what the code calls — a grant outside
- * it can never be used.
+ * What a function's code can ask of AWS: the AWS SDK v3 commands it references
+ * and, for DynamoDB transactions, which item operations it puts in them, read
+ * from its code bundled as it is deployed (lib/functions/bundling.ts) but with
+ * the SDK kept external, so `<module>.<Name>Command` stays readable after
+ * minification. The deployed bundle holds the SDK itself, whose own code names
+ * every transaction item and more commands than the function calls.
+ * Module-grained: a bundle holds whole modules, so this is an upper bound of
+ * what the code calls — a grant outside it can never be used.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import { PROJECT_ROOT } from '../../lib/app';
+import { tandemEsbuildOptions } from '../../lib/functions/bundling';
 
 /** SDK command → the IAM actions it needs. The document client's commands are DynamoDB's item operations. */
 const COMMAND_ACTIONS: Readonly<Record<string, readonly string[]>> = {
@@ -58,8 +63,25 @@ export interface BundleCalls {
   readonly unknownCommands: readonly string[];
 }
 
+/** From the function's entry module (the template's `tandem:entry` metadata), relative to the project. */
+export function sdkCallsOfEntry(entry: string): BundleCalls {
+  const built = buildSync({
+    ...tandemEsbuildOptions(PROJECT_ROOT),
+    entryPoints: [join(PROJECT_ROOT, entry)],
+    outfile: 'index.js',
+    external: ['@aws-sdk/*'],
+    sourcemap: false,
+    write: false,
+  });
+  return sdkCallsOfSource(built.outputFiles[0]!.text);
+}
+
+/** From a bundle that keeps the SDK external. */
 export function sdkCallsOfBundle(codeDir: string): BundleCalls {
-  const source = readFileSync(join(codeDir, 'index.js'), 'utf8');
+  return sdkCallsOfSource(readFileSync(join(codeDir, 'index.js'), 'utf8'));
+}
+
+function sdkCallsOfSource(source: string): BundleCalls {
   const commands = new Set([...source.matchAll(/\.([A-Z][A-Za-z]+Command)\b/g)].map((m) => m[1]!));
   const actions = new Set<string>();
   const unknownCommands: string[] = [];
