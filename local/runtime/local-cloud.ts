@@ -20,9 +20,11 @@ import { describeLocalStack } from './cloudformation/local-stacks';
 import { dynamoDbFaultInterceptor } from './faults/dynamodb-faults';
 import { FaultInjector } from './faults/fault-injector';
 import type { FaultPlan } from './faults/fault-plan';
-import { LOCAL_AWS, type LocalFunctionSpec, type LocalStackModel } from './contracts';
+import { LOCAL_AWS, type HttpEndpoint, type LocalFunctionSpec, type LocalStackModel } from './contracts';
 import { apiGatewayPath, createApiGatewayEndpoint } from './http/api-gateway';
 import { LocalCallers, type IssuedCredentials } from './iam/local-callers';
+import type { CloudMeter } from './metering/cloud-meter';
+import { createCloudMeter } from './metering/create-meter';
 import { createStackIam, type AuthorizationMode, type StackIam } from './iam/stack-iam';
 import { loadTemplateRoles, readTemplate, type TemplateRole } from './iam/template-roles';
 import { startHttpServer, type LocalHttpServer } from './http/server';
@@ -67,6 +69,8 @@ export interface LocalCloudOptions {
   readonly faults?: FaultPlan;
   /** Start with the faults paused, e.g. while seeding; `cloud.faults.resume()` turns them on. */
   readonly faultsPaused?: boolean;
+  /** Meter what AWS would bill for the stack's traffic (docs/cost.md); off by default: it asks DynamoDB for capacity on every call. */
+  readonly meter?: boolean;
 }
 
 export interface LocalCloud {
@@ -90,6 +94,8 @@ export interface LocalCloud {
   /** The fault injector when `faults` was given: pause, resume, and what it injected. */
   readonly faults: FaultInjector | undefined;
   readonly stepFunctions: LocalStepFunctions;
+  /** Billable use of the stack's traffic (transitions, invocations, capacity, messages, API requests) when `meter` was set. */
+  readonly meter: CloudMeter | undefined;
   /** The template's DynamoDB stream → Lambda event source mappings: `idle()`, `failures()`. */
   readonly streams: LocalStreams;
   /** The table's document client context, for seeding and inspection. */
@@ -146,6 +152,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     if (iam) front.intercept(iam.interceptor);
     const faults = options.faults ? new FaultInjector(options.faults, { paused: options.faultsPaused ?? false }) : undefined;
     if (faults) front.intercept(dynamoDbFaultInterceptor(faults));
+    const meter = options.meter ? createCloudMeter(tables, dynamoDb) : undefined;
+    if (meter) front.observe(meter.dynamoDb);
     const endpoints = {
       AWS_ENDPOINT_URL_DYNAMODB: options.dynamoDbEndpoint,
       // DynamoDB Local serves the DynamoDB Streams API on the same port.
@@ -159,6 +167,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ...(options.lambdaLog ? { log: options.lambdaLog } : {}),
       ...(iam && { credentials: (spec: LocalFunctionSpec) => iam.credentials(spec) }),
       ...(faults && { lostResponse: () => faults.lambdaLostResponse() }),
+      ...(meter && { onInvoked: (record: Parameters<CloudMeter['invoked']>[0]) => meter.invoked(record) }),
     });
     // SubscribeURLs in confirmation messages point at the AWS endpoint, so a click confirms.
     const sns = LocalSns.fromStack(model.topics, model.subscriptions, {
@@ -166,6 +175,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       publicUrl: awsServer.url,
       confirmSubscriptions: options.confirmSubscriptions,
     });
+    if (meter) {
+      sns.onPublish((input) => meter.published(input));
+      sns.onDelivery((record) => meter.delivered(record));
+    }
     const clock = createClock({ scale: options.timeScale ?? 1 });
     const stepFunctions = new LocalStepFunctions({
       stateMachines: model.stateMachines,
@@ -174,6 +187,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       dynamoDbEndpoint: front.url,
       clock,
     });
+    if (meter) stepFunctions.onEvent((event) => event.kind === 'history' && meter.historyEvent(event.stateMachineArn, event.event));
     // DescribeStacks: tools find the stage by its outputs, resolved to local values (the API URL → the local API).
     const apiUrl = apiServer.url;
     const stack = describeLocalStack(options.outdir, options.stackName, { streamArns, localize: (value) => localApiUrl(model, value, apiUrl) });
@@ -195,7 +209,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         apiEndpoint: apiServer.url,
         ...(options.describeRecipient && { describeRecipient: options.describeRecipient }),
       }),
-      createApiGatewayEndpoint(model.apis, lambda, { credentials: (accessKeyId) => callers.principal(accessKeyId) }),
+      meteredApi(createApiGatewayEndpoint(model.apis, lambda, { credentials: (accessKeyId) => callers.principal(accessKeyId) }), meter),
     );
     // Last, once every endpoint a triggered function may call is served.
     streams = await LocalStreams.start({
@@ -223,6 +237,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       sns,
       faults,
       stepFunctions,
+      meter,
       streams: mappings,
       tableContext: (prefix = '') => tableContextOf(prefix),
       clientEnvironment: () => ({
@@ -248,6 +263,16 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     dynamoDb.destroy();
     throw error;
   }
+}
+
+/** The REST APIs' endpoint, counting each request it answers (API Gateway bills each). */
+function meteredApi(endpoint: HttpEndpoint, meter: CloudMeter | undefined): HttpEndpoint {
+  if (!meter) return endpoint;
+  return async (request) => {
+    const response = await endpoint(request);
+    if (response) meter.apiRequest();
+    return response;
+  };
 }
 
 function partitionKeyOf(tables: readonly LocalTable[], tableName: string): string {

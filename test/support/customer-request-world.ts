@@ -45,7 +45,7 @@ export async function startWorld(options: { timeScale: number } & Pick<ProductCl
  * hours themselves are tested with windows set around the present
  * (tandem-notifications.test.ts).
  */
-function awayFromQuietHours(seed: SeedData): SeedData {
+export function awayFromQuietHours(seed: SeedData): SeedData {
   const clock = (hours: number) =>
     new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(Date.now() + hours * 3_600_000));
   const quietHours = { from: clock(8), to: clock(9), timeZone: 'Europe/Berlin' };

@@ -29,6 +29,17 @@ export interface DynamoDbErrorAnswer {
 /** Sees every call before DynamoDB Local does; returns an answer to stop it there, or undefined to let it pass. */
 export type DynamoDbInterceptor = (call: DynamoDbCall) => DynamoDbErrorAnswer | undefined;
 
+/**
+ * Sees the calls that pass, and their answers (local/runtime/metering): may change the request body it
+ * forwards (e.g. ask for ConsumedCapacity) and the answer the caller gets (e.g. take it out again).
+ */
+export interface DynamoDbExchangeObserver {
+  exchange(operation: string, input: Record<string, unknown>): Promise<{
+    readonly input: Record<string, unknown>;
+    finish(statusCode: number, output: Record<string, unknown>): Promise<Record<string, unknown>>;
+  }>;
+}
+
 /** Cumulative time of one operation at the front (for benchmarks: where the time goes). */
 export interface DynamoDbOperationStats {
   readonly calls: number;
@@ -44,12 +55,15 @@ export interface DynamoDbFront {
   stats(): Record<string, DynamoDbOperationStats>;
   /** Adds an interceptor (run in the order added); returns a function that removes it. */
   intercept(interceptor: DynamoDbInterceptor): () => void;
+  /** Sets the one observer of passing calls (undefined removes it); without one, bodies pass untouched. */
+  observe(observer: DynamoDbExchangeObserver | undefined): void;
   close(): Promise<void>;
 }
 
 export async function startDynamoDbFront(upstream: string): Promise<DynamoDbFront> {
   const target = new URL(upstream);
   const interceptors: DynamoDbInterceptor[] = [];
+  let observer: DynamoDbExchangeObserver | undefined;
   // Keep-alive to DynamoDB Local: a fresh connection per call would cost more than the call.
   const agent = new Agent({ keepAlive: true });
   const stats = new Map<string, { calls: number; totalMs: number; interceptMs: number }>();
@@ -69,6 +83,10 @@ export async function startDynamoDbFront(upstream: string): Promise<DynamoDbFron
       if (answer) {
         res.writeHead(answer.statusCode, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `local-front-${Date.now()}` });
         res.end(JSON.stringify({ __type: answer.type, message: answer.message }));
+        return;
+      }
+      if (observer) {
+        void forwardObserved(observer, { target, agent, req, res, body, operation });
         return;
       }
       const forward = httpRequest(
@@ -94,6 +112,9 @@ export async function startDynamoDbFront(upstream: string): Promise<DynamoDbFron
   return {
     url: `http://127.0.0.1:${port}`,
     stats: () => Object.fromEntries([...stats].map(([operation, counted]) => [operation, { ...counted }])),
+    observe: (next) => {
+      observer = next;
+    },
     intercept: (interceptor) => {
       interceptors.push(interceptor);
       return () => {
@@ -108,6 +129,52 @@ export async function startDynamoDbFront(upstream: string): Promise<DynamoDbFron
         agent.destroy();
       }),
   };
+}
+
+interface Exchange {
+  readonly target: URL;
+  readonly agent: Agent;
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly body: Buffer;
+  readonly operation: string;
+}
+
+/** Forwards a call through the observer: its body as the observer rewrites it, the answer buffered and rewritten too. */
+async function forwardObserved(observer: DynamoDbExchangeObserver, { target, agent, req, res, body, operation }: Exchange): Promise<void> {
+  try {
+    const exchange = await observer.exchange(operation, callOf(req, body, operation).input);
+    const sent = Buffer.from(JSON.stringify(exchange.input));
+    const headers = { ...req.headers, 'content-length': String(sent.length) };
+    const answer = await new Promise<{ statusCode: number; headers: IncomingMessage['headers']; body: Buffer }>((resolve, reject) => {
+      const forward = httpRequest({ hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers, agent }, (upstreamRes) => {
+        const chunks: Buffer[] = [];
+        upstreamRes.on('data', (chunk: Buffer) => chunks.push(chunk));
+        upstreamRes.on('end', () => resolve({ statusCode: upstreamRes.statusCode ?? 502, headers: upstreamRes.headers, body: Buffer.concat(chunks) }));
+        upstreamRes.on('error', reject);
+      });
+      forward.on('error', reject);
+      forward.end(sent);
+    });
+    const output = parseObject(answer.body);
+    const text = output ? Buffer.from(JSON.stringify(await exchange.finish(answer.statusCode, output))) : answer.body;
+    // The body changed and goes out whole: its checksum, length and chunking headers no longer apply.
+    const passed = Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !['x-amz-crc32', 'content-length', 'transfer-encoding'].includes(name)));
+    res.writeHead(answer.statusCode, { ...passed, 'content-length': String(text.length) });
+    res.end(text);
+  } catch (error) {
+    res.writeHead(502, { 'content-type': 'application/x-amz-json-1.0' });
+    res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: `DynamoDB Local unreachable: ${(error as Error).message}` }));
+  }
+}
+
+function parseObject(body: Buffer): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function firstAnswer(interceptors: readonly DynamoDbInterceptor[], call: DynamoDbCall): DynamoDbErrorAnswer | undefined {

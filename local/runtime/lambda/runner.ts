@@ -8,12 +8,13 @@
  * would leak into each other; a worker has its own process.env and module
  * cache, like a Lambda execution environment.
  *
- * One environment per function, created on the first invoke (a cold start)
- * and reused afterwards. Concurrent invocations of one function share it
- * (Node is asynchronous) where Lambda would start more environments, so
- * module-scope state is shared between concurrent invocations here. After a
- * timeout, a crash or an init failure the environment is discarded and the
- * next invoke starts a new one, as Lambda does.
+ * Environments per function are created on demand (each a cold start) and
+ * reused afterwards: an invoke takes an idle environment, or starts a new one
+ * while the function has fewer than `maxEnvironmentsPerFunction`; beyond that,
+ * concurrent invocations share the least busy one (Node is asynchronous) where
+ * Lambda would start more, so module-scope state may be shared between
+ * concurrent invocations here. After a timeout, a crash or an init failure the
+ * environment is discarded and the next invoke starts a new one, as Lambda does.
  */
 import { randomUUID } from 'node:crypto';
 import { AwsServiceError, LOCAL_AWS, type LambdaInvokeResult, type LambdaInvoker, type LocalFunctionSpec } from '../contracts';
@@ -45,6 +46,13 @@ export interface LocalLambdaRunnerOptions {
    * by default every function gets baseEnvironment's (the local administrator's).
    */
   readonly credentials?: (spec: LocalFunctionSpec) => { accessKeyId: string; secretAccessKey: string; sessionToken: string } | undefined;
+  /** Told of every finished invocation with its duration (local/runtime/metering bills it). */
+  /**
+   * How many environments one function may run at once (Lambda scales out per concurrent invocation; a worker
+   * thread per invocation would only add cold starts on a small machine). Default 1.
+   */
+  readonly maxEnvironmentsPerFunction?: number;
+  readonly onInvoked?: (record: { readonly functionName: string; readonly memoryMb: number; readonly durationMs: number }) => void;
 }
 
 export interface LambdaFunctionStats {
@@ -61,7 +69,8 @@ export interface LambdaFunctionStats {
 
 interface FunctionState {
   readonly spec: LocalFunctionSpec;
-  current?: ExecutionEnvironment;
+  /** The environments invocations may take, with their invocations in flight. */
+  readonly pool: Map<ExecutionEnvironment, number>;
   /** Every environment not yet terminated, including retired ones still finishing. */
   readonly live: Set<ExecutionEnvironment>;
   coldStarts: number;
@@ -82,7 +91,7 @@ export class LocalLambdaRunner implements LambdaInvoker {
     private readonly options: LocalLambdaRunnerOptions,
   ) {
     for (const spec of functions) {
-      this.functions.set(spec.functionName, { spec, live: new Set(), coldStarts: 0, invocations: 0, functionErrors: 0, timeouts: 0, totalMs: 0 });
+      this.functions.set(spec.functionName, { spec, pool: new Map(), live: new Set(), coldStarts: 0, invocations: 0, functionErrors: 0, timeouts: 0, totalMs: 0 });
     }
     this.log = options.log ?? stderrLogSink;
     this.runtimeModulesDir = options.runtimeModulesDir ?? DEFAULT_RUNTIME_MODULES_DIR;
@@ -97,8 +106,14 @@ export class LocalLambdaRunner implements LambdaInvoker {
     const invokedArn = qualifier === undefined ? state.spec.arn : `${state.spec.arn}:${qualifier}`;
     state.invocations += 1;
     const began = performance.now();
-    const ran = await environment.invoke(requestId, invokedArn, event, state.spec.timeoutSeconds * 1000);
-    state.totalMs += performance.now() - began;
+    state.pool.set(environment, (state.pool.get(environment) ?? 0) + 1);
+    const ran = await environment.invoke(requestId, invokedArn, event, state.spec.timeoutSeconds * 1000).finally(() => {
+      const inFlight = state.pool.get(environment);
+      if (inFlight !== undefined) state.pool.set(environment, inFlight - 1);
+    });
+    const durationMs = performance.now() - began;
+    state.totalMs += durationMs;
+    this.options.onInvoked?.({ functionName: state.spec.functionName, memoryMb: state.spec.memoryMb, durationMs });
     // The environment stays in use (a real timeout would retire it): a lost answer is the fault, not a stuck handler.
     const outcome: InvocationOutcome = ran.kind === 'result' && this.options.lostResponse?.(state.spec.functionName) ? { kind: 'timeout' } : ran;
     const result = toInvokeResult(outcome, requestId, state.spec);
@@ -124,7 +139,10 @@ export class LocalLambdaRunner implements LambdaInvoker {
   }
 
   private environmentFor(state: FunctionState): ExecutionEnvironment {
-    if (state.current?.usable) return state.current;
+    for (const environment of state.pool.keys()) if (!environment.usable) state.pool.delete(environment);
+    const byLoad = [...state.pool.entries()].sort((a, b) => a[1] - b[1]);
+    const least = byLoad[0];
+    if (least && (least[1] === 0 || state.pool.size >= Math.max(1, this.options.maxEnvironmentsPerFunction ?? 1))) return least[0];
     const { spec } = state;
     const major = nodeMajor(spec.runtime);
     if (major === undefined) {
@@ -146,7 +164,7 @@ export class LocalLambdaRunner implements LambdaInvoker {
       memoryMb: spec.memoryMb,
       log: this.log,
     });
-    state.current = environment;
+    state.pool.set(environment, 0);
     state.coldStarts += 1;
     state.live.add(environment);
     void environment.terminated.then(() => state.live.delete(environment));

@@ -166,6 +166,7 @@ export class LocalSns implements SnsPublisher {
   private readonly records: OutboxRecord[] = [];
   private readonly undeliveredRecords: UndeliveredRecord[] = [];
   private readonly deliveryListeners = new Set<Listener<OutboxRecord>>();
+  private readonly publishListeners = new Set<Listener<SnsPublishInput>>();
   private readonly undeliveredListeners = new Set<Listener<UndeliveredRecord>>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly clock: Pick<Clock, 'now'>;
@@ -402,6 +403,12 @@ export class LocalSns implements SnsPublisher {
     return () => this.deliveryListeners.delete(listener);
   }
 
+  /** Calls `listener` with every publish SNS accepts (before its deliveries); returns the function that stops it. */
+  onPublish(listener: Listener<SnsPublishInput>): () => void {
+    this.publishListeners.add(listener);
+    return () => this.publishListeners.delete(listener);
+  }
+
   onUndelivered(listener: Listener<UndeliveredRecord>): () => void {
     this.undeliveredListeners.add(listener);
     return () => this.undeliveredListeners.delete(listener);
@@ -423,6 +430,7 @@ export class LocalSns implements SnsPublisher {
       const phone = input.PhoneNumber;
       if (!E164.test(phone)) throw invalidParameter(`PhoneNumber Reason: ${phone} is not valid to publish to`);
       checkMessageSize(input.Message, attributes, DEFAULT_MAX_MESSAGE_BYTES);
+      for (const listener of this.publishListeners) listener(input);
       this.deliverSms({ messageId, text, attributes, at }, phone);
       return { MessageId: messageId };
     }
@@ -431,6 +439,7 @@ export class LocalSns implements SnsPublisher {
     checkMessageSize(input.Message, attributes, Number(topic.attributes.get('MaximumMessageSize') ?? DEFAULT_MAX_MESSAGE_BYTES));
     const sequenceNumber = topic.fifo ? this.checkFifo(topic, input) : undefined;
     const published: Published = { messageId, topicArn: topic.arn, subject: input.Subject, text, attributes, at, sequenceNumber };
+    for (const listener of this.publishListeners) listener(input);
     for (const subscription of this.subscriptionsOf(topic.arn)) {
       if (!subscription.pendingConfirmation) this.deliver(published, subscription);
     }
