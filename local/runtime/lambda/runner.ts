@@ -46,12 +46,12 @@ export interface LocalLambdaRunnerOptions {
    * by default every function gets baseEnvironment's (the local administrator's).
    */
   readonly credentials?: (spec: LocalFunctionSpec) => { accessKeyId: string; secretAccessKey: string; sessionToken: string } | undefined;
-  /** Told of every finished invocation with its duration (local/runtime/metering bills it). */
   /**
    * How many environments one function may run at once (Lambda scales out per concurrent invocation; a worker
    * thread per invocation would only add cold starts on a small machine). Default 1.
    */
   readonly maxEnvironmentsPerFunction?: number;
+  /** Told of every finished invocation with its duration (local/runtime/metering bills it). */
   readonly onInvoked?: (record: { readonly functionName: string; readonly memoryMb: number; readonly durationMs: number }) => void;
 }
 
