@@ -141,7 +141,7 @@ async function main(): Promise<void> {
       `${subjects.length} functions from ${join(cdkOut, stackTemplateName(cdkOut))}.template.json; ${processes} fresh processes per module (${unbundledProcesses} for the unbundled loads), one at a time, rounds interleaving every module; node ${process.version} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${round(loadBefore)} before and ${round(loadavg()[0]!)} after; ${round(seconds)} s in all.`,
       `init = require() (import() for an ES module) of the module until its exported handler is a function, timed inside the process with performance.now; process ms = spawn to exit seen by the parent; the bare process (no module) takes ${round(median(bare, 'wallMs'))} ms.`,
       `Each process gets the function's environment from the template (resolved as the local runtime resolves it) with Lambda's reserved variables, region ${LOCAL_AWS.region} and fake credentials; NODE_PATH is the project's node_modules, as Lambda puts its SDK on NODE_PATH.`,
-      `Bundling settings (lib/functions/tandem-function.ts): ${JSON.stringify(TANDEM_BUNDLING)}. Floors and unbundled loads are built by esbuild with the same settings; unbundled keeps every npm package external (packages: 'external').`,
+      `Bundling settings (lib/functions/bundling.ts): ${JSON.stringify(TANDEM_BUNDLING)}. Floors and unbundled loads are built by esbuild with the same settings; unbundled keeps every npm package external (packages: 'external').`,
       `Targets met: init ≤ 1.25 × floor by ${metFloor} of ${subjects.length} functions; ≥ 1.4 × faster than unbundled by ${metUnbundled} of ${subjects.length}.`,
       ...(nodeArgs.length > 0 ? [`Every process ran with node ${nodeArgs.join(' ')}.`] : []),
     ],
