@@ -249,16 +249,24 @@ async function awaitExecutionsEnded(world: MeteredWorld, since: Date, timeoutMs 
   }
 }
 
-/** Waits until streams and SNS deliveries are idle and the meter has not moved for a while. */
-async function settle(world: MeteredWorld, quietMs = 250): Promise<void> {
+/**
+ * Waits until streams and SNS deliveries are idle, no invocation is running (the runner counts an invocation
+ * when it starts, the meter when it ends) and the meter has not moved for a while.
+ */
+async function settle(world: MeteredWorld, quietMs = 250, timeoutMs = 120_000): Promise<void> {
   const { cloud } = world.product;
+  const deadline = performance.now() + timeoutMs;
+  const sum = (values: readonly { invocations: number }[]) => values.reduce((total, v) => total + v.invocations, 0);
   let last = '';
   let stableSince = performance.now();
   for (;;) {
     await cloud.streams.idle();
     await cloud.sns.settled();
-    const now = JSON.stringify(world.meter.reading());
-    if (now !== last) {
+    const reading = world.meter.reading();
+    const running = sum(Object.values(cloud.lambda.stats())) - sum(Object.values(reading.lambda));
+    const now = JSON.stringify(reading);
+    if (performance.now() > deadline) throw new Error(`not settled within ${timeoutMs} ms: ${running} invocation(s) still running`);
+    if (running > 0 || now !== last) {
       last = now;
       stableSince = performance.now();
     } else if (performance.now() - stableSince >= quietMs) {
