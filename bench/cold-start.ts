@@ -21,7 +21,7 @@ import { figure, markdownTable, round, spreadOf, writeBenchPart, type BenchFigur
 import { bundleSizes, stackTemplateName, type BundleSize } from './bundle-sizes';
 import { coldStart, writeLoader, type ColdStart } from './cold-start-probe';
 import { buildFloor, buildUnbundled, VARIANTS_DIR } from './cold-start-variants';
-import { DEFAULT_OUTDIR } from '../local/cloud-assembly';
+import { DEFAULT_OUTDIR, synthesize } from '../local/cloud-assembly';
 import { DEFAULT_RUNTIME_MODULES_DIR, lambdaEnvironment, newLogStreamName } from '../local/runtime/lambda/environment';
 import { loadStackModel } from '../local/template/stack-model';
 import { LOCAL_AWS } from '../local/runtime/contracts';
@@ -43,14 +43,15 @@ async function main(): Promise<void> {
     options: {
       processes: { type: 'string', default: '20' },
       'unbundled-processes': { type: 'string', default: '5' },
-      'cdk-out': { type: 'string', default: DEFAULT_OUTDIR },
+      'cdk-out': { type: 'string' },
       only: { type: 'string' },
       'node-options': { type: 'string', default: '' },
     },
   });
   const processes = Number(values.processes);
   const unbundledProcesses = Math.min(processes, Number(values['unbundled-processes']));
-  const cdkOut = values['cdk-out'];
+  // Without --cdk-out: cdk.out, synthesized first unless it already holds the synthesis of the current sources.
+  const cdkOut = values['cdk-out'] ?? (synthesize(DEFAULT_OUTDIR), DEFAULT_OUTDIR);
   const nodeArgs = values['node-options'].split(' ').filter(Boolean);
   const began = Date.now();
   const loadBefore = loadavg()[0]!;

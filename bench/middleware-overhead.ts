@@ -19,7 +19,7 @@ import type { Context } from 'aws-lambda';
 import { figure, markdownTable, round, spreadOf, writeBenchPart, type BenchFigure } from './bench-part';
 import { bundleSizes } from './bundle-sizes';
 import { PROJECT_ROOT } from '../lib/app';
-import { DEFAULT_OUTDIR } from '../local/cloud-assembly';
+import { DEFAULT_OUTDIR, synthesize } from '../local/cloud-assembly';
 import { handlerKindOf, HANDLER_KINDS, type HandlerKind } from './middleware-kinds';
 
 type Invoke = (event: unknown, context: Context) => Promise<unknown>;
@@ -97,8 +97,10 @@ async function measure(subjects: readonly Subject[], invocations: number, warmUp
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { invocations: { type: 'string', default: '20000' }, 'cdk-out': { type: 'string', default: DEFAULT_OUTDIR } } });
+  const { values } = parseArgs({ options: { invocations: { type: 'string', default: '20000' }, 'cdk-out': { type: 'string' } } });
   const invocations = Number(values.invocations);
+  // Without --cdk-out: cdk.out, synthesized first unless it already holds the synthesis of the current sources.
+  const cdkOut = values['cdk-out'] ?? (synthesize(DEFAULT_OUTDIR), DEFAULT_OUTDIR);
   // The environment TandemFunction gives every function; set before the Logger and Metrics are made.
   Object.assign(process.env, {
     POWERTOOLS_SERVICE_NAME: 'bench',
@@ -129,7 +131,7 @@ async function main(): Promise<void> {
     byKind.set(kind, { p50: f.spread.median, p99: f.spread.p99, bareP99: spreadOf(bare).p99, wrappedP99: spreadOf(withStack).p99 });
   }
 
-  const functions = bundleSizes(values['cdk-out']).map((b) => ({ name: b.name, entry: b.entry, kind: handlerKindOf(readFileSync(join(PROJECT_ROOT, b.entry), 'utf8')) }));
+  const functions = bundleSizes(cdkOut).map((b) => ({ name: b.name, entry: b.entry, kind: handlerKindOf(readFileSync(join(PROJECT_ROOT, b.entry), 'utf8')) }));
   const rows = functions.map((f) => {
     const k = f.kind ? byKind.get(f.kind) : undefined;
     return [f.name, f.kind ?? 'none (no shared stack)', k ? round(k.p50 * 1000) : '–', k ? round(k.p99 * 1000) : '–', k ? (k.p99 <= 1 ? '✓' : '✗') : '–'];
@@ -147,7 +149,7 @@ async function main(): Promise<void> {
     notes: [
       `${invocations} warm invocations per kind after ${warmUp} warm-up ones, the kinds in turn and bare and wrapped alternating, in one process; added = a wrapped invocation's time minus the median bare one; node ${process.version} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${round(loadBefore)} before and ${round(loadavg()[0]!)} after; ${round((Date.now() - began) / 1000)} s in all.`,
       'The stacks are the project\'s own (functions/shared): injectLambdaContext (context keys reset each time), logMetrics (flush at the end), the correlation id, and the error mapping; the domain function answers at once, so no AWS call and no log line of its own is timed.',
-      `A function's kind is the wrapper its entry's handler is built with (httpHandler → api, stepHandler → step, instrumented() → instrumented); functions from the template of ${values['cdk-out']}.`,
+      `A function's kind is the wrapper its entry's handler is built with (httpHandler → api, stepHandler → step, instrumented() → instrumented); functions from the template of ${cdkOut}.`,
     ],
   });
 }
