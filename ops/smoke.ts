@@ -39,11 +39,11 @@ const FINAL = ['FAILED', 'UNFULFILLED', 'DECLINED', 'CANCELLED'];
 export const EXPECTED = {
   reserve: {
     timeline: ['Received', 'Route', 'CheckStock', 'ReserveStock', 'Outcome', 'NotifyTandem'],
-    states: ['RouteRequest', 'CheckStock', 'ReserveStock', 'ConcludeRequest', 'NotifyTandem'],
+    states: ['FulfilRequest', 'Fulfilled'],
   },
   escalate: {
     timeline: ['Received', 'Route', 'CheckStock', 'Escalate', 'AskDecision', 'Decided', 'Outcome', 'NotifyTandem'],
-    states: ['RouteRequest', 'CheckStock', 'EscalateAll', 'PlanEscalation', 'AwaitInsideDecision', 'ApplyDecision', 'ReserveDecidedStock', 'ConcludeRequest', 'NotifyTandem'],
+    states: ['FulfilRequest', 'Fulfilled', 'PlanEscalation', 'AwaitInsideDecision', 'ApplyDecision', 'ReserveDecidedStock', 'ConcludeRequest'],
   },
 } as const;
 /** Where a concluded request's execution waits: for the end of the quiet hours (a held SMS), then for its hold to lapse. */

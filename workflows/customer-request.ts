@@ -4,10 +4,14 @@
  * missing, record the outcome, tell both partners, and let the hold lapse
  * after needed-by plus the grace period.
  *
- *   RouteRequest → CheckStock → ReserveStock ─(full)────────────────→ ConcludeRequest → NotifyTandem → [AwaitQuietHoursEnd → SendHeldSms] → [AwaitHoldLapse → ReleaseLapsedHolds]
- *                      ↑ (lost a race, ≤ 3 checks)  └(partial / none)→ PlanEscalation
- *   PlanEscalation → AwaitInsideDecision ─timeout→ RemindInsideManager ─timeout→ HandOverToFieldManager ─timeout→ ExpireDecision
- *                    (every decision → ApplyDecision: sourced/alternative → ReserveDecidedStock; declined/none → ConcludeRequest)
+ *   FulfilRequest ─(all held: concluded, tandem told)──────────────────────────→ [AwaitQuietHoursEnd → SendHeldSms] → [AwaitHoldLapse → ReleaseLapsedHolds]
+ *        └(partial / none)→ PlanEscalation → AwaitInsideDecision ─timeout→ RemindInsideManager ─timeout→ HandOverToFieldManager ─timeout→ ExpireDecision
+ *                           (every decision → ApplyDecision: sourced/alternative → ReserveDecidedStock; declined/none → ConcludeRequest → …)
+ *
+ * FulfilRequest does routing, stock check, reservation (with its bounded
+ * re-checks after a lost race), conclusion and notification in one
+ * invocation; ConcludeRequest concludes and notifies. The automated happy path
+ * is so one invocation and seven state transitions (docs/cost.md).
  *
  * Every Task retries transient failures (bounded, full jitter) and catches
  * everything else into RecordFailure (a direct DynamoDB write: status FAILED
@@ -26,8 +30,6 @@ import {
   IntegrationPattern,
   JitterType,
   JsonPath,
-  Pass,
-  Result,
   Succeed,
   TaskInput,
   Timeout,
@@ -43,9 +45,7 @@ import { lambdaStep } from './lambda-step';
 
 /** The Lambda functions behind the workflow's steps, one per step kind. */
 export interface CustomerRequestSteps {
-  readonly routeRequest: IFunction;
-  readonly checkStock: IFunction;
-  readonly reserveStock: IFunction;
+  readonly fulfilRequest: IFunction;
   readonly planEscalation: IFunction;
   readonly offerDecision: IFunction;
   readonly expireDecision: IFunction;
@@ -60,9 +60,6 @@ export interface CustomerRequestDefinitionProps {
   readonly table: ITableV2;
   readonly opsAlerts: ITopic;
 }
-
-/** A reservation that lost a race checks stock again at most this often before escalating. */
-export const MAX_STOCK_CHECKS = 3;
 
 /** Errors that say the request itself cannot go on: retrying cannot help. */
 const PERMANENT_ERRORS = ['TandemIncompleteError', 'NotFoundError', 'ValidationError'];
@@ -113,8 +110,8 @@ export function customerRequestDefinition(scope: Construct, props: CustomerReque
   const sendHeldSms = catchFailure(step('SendHeldSms', steps.notifyTandem, notifyPayload, '$.notified')).next(smsHeld);
   const awaitQuietHoursEnd = new Wait(scope, 'AwaitQuietHoursEnd', { time: WaitTime.timestampPath('$.notified.heldUntil') }).next(sendHeldSms);
   smsHeld.when(Condition.isString('$.notified.heldUntil'), awaitQuietHoursEnd).otherwise(holdsStock);
-  const notifyTandem = catchFailure(step('NotifyTandem', steps.notifyTandem, notifyPayload, '$.notified')).next(smsHeld);
-  const concludeRequest = catchFailure(step('ConcludeRequest', steps.concludeRequest, { requestId }, '$.outcome')).next(notifyTandem);
+  // Concludes and tells the tandem; its result is the whole state: { requestId, outcome, notified }.
+  const concludeRequest = catchFailure(step('ConcludeRequest', steps.concludeRequest, { requestId }, '$')).next(smsHeld);
 
   // ------------------------------------------------------------ escalation
   const reserveDecidedStock = catchFailure(
@@ -187,51 +184,12 @@ export function customerRequestDefinition(scope: Construct, props: CustomerReque
       '$.escalation',
     ),
   ).next(askInside);
-  // Whether part of the request is already held decides what the escalation asks for.
-  const escalateAll = new Pass(scope, 'EscalateAll', { result: Result.fromBoolean(false), resultPath: '$.partHeld' }).next(planEscalation);
-  const escalateRest = new Pass(scope, 'EscalateRestOfPartial', { result: Result.fromBoolean(true), resultPath: '$.partHeld' }).next(planEscalation);
-
-  // ------------------------------------------------------------ stock
-  const checkStock = catchFailure(
-    step(
-      'CheckStock',
-      steps.checkStock,
-      { requestId, route: JsonPath.objectAt('$.route'), attempt: JsonPath.mathAdd(JsonPath.numberAt('$.stock.attempt'), 1) },
-      '$.stock',
-    ),
-  );
-  const reserveStock = catchFailure(
-    step(
-      'ReserveStock',
-      steps.reserveStock,
-      {
-        requestId,
-        storeId: JsonPath.stringAt('$.stock.storeId'),
-        lines: JsonPath.listAt('$.stock.lines'),
-        neededBy: JsonPath.stringAt('$.route.neededBy'),
-        kind: JsonPath.stringAt('$.stock.kind'),
-      },
-      '$.reservation',
-    ),
-  );
-  reserveStock.next(
-    new Choice(scope, 'Reserved')
-      .when(Condition.and(Condition.stringEquals('$.reservation.outcome', 'reserved'), Condition.stringEquals('$.stock.kind', 'full')), concludeRequest)
-      .when(Condition.stringEquals('$.reservation.outcome', 'reserved'), escalateRest)
-      // Lost a race for the stock: look again, a bounded number of times.
-      .when(Condition.numberLessThan('$.stock.attempt', MAX_STOCK_CHECKS), checkStock)
-      .otherwise(escalateAll),
-  );
-  checkStock.next(
-    new Choice(scope, 'StockFound')
-      .when(Condition.or(Condition.stringEquals('$.stock.kind', 'full'), Condition.stringEquals('$.stock.kind', 'partial')), reserveStock)
-      .otherwise(escalateAll),
-  );
-
   // ------------------------------------------------------------ start
-  const routeRequest = catchFailure(step('RouteRequest', steps.routeRequest, { requestId }, '$.route'));
-  const noChecksYet = new Pass(scope, 'NoStockChecksYet', { result: Result.fromObject({ attempt: 0 }), resultPath: '$.stock' });
-  return routeRequest.next(noChecksYet).next(checkStock);
+  // Its result is the whole state: { requestId, route, stock, and outcome + notified, or partHeld }.
+  const fulfilRequest = catchFailure(step('FulfilRequest', steps.fulfilRequest, { requestId }, '$'));
+  return fulfilRequest.next(
+    new Choice(scope, 'Fulfilled').when(Condition.isPresent('$.outcome'), smsHeld).otherwise(planEscalation),
+  );
 }
 
 /** RecordFailure: status FAILED with the error's name, and the full error in an audit event — one DynamoDB transaction. */

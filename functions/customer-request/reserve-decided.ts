@@ -9,7 +9,7 @@ import { DynamoRequestRepository } from '../repository/request-repository';
 import { stepHandler } from '../shared/step-handler';
 import type { Decision } from './domain/decision';
 import { freeStock } from './domain/stock-selection';
-import { reserveStock } from './reserve-stock';
+import { reserveStock } from './workflow/reserve-stock';
 import type { ReserveResult, WantedLine } from './workflow/state';
 import { candidateStock } from './workflow/candidate-stock';
 import { tableContext } from './workflow/step-context';

@@ -103,9 +103,8 @@ export class DynamoRequestRepository implements RequestRepository {
   }
 
   /** Routing found the customer and territory: the request joins their time-ordered indexes. */
-  async assignRoute(requestId: string, route: { customerId: string; territoryId: string }, at: string): Promise<void> {
-    const request = await this.getRequest(requestId);
-    if (!request) throw new NotFoundError('request', requestId);
+  async assignRoute(request: Pick<CustomerRequestRecord, 'requestId' | 'createdAt'>, route: { customerId: string; territoryId: string }, at: string): Promise<void> {
+    const { requestId } = request;
     const time = key.requestTime(request.createdAt, requestId);
     await this.ctx.doc.send(
       new UpdateCommand({
@@ -132,11 +131,38 @@ export class DynamoRequestRepository implements RequestRepository {
    * with the status.
    */
   async recordStep(requestId: string, change: { status: RequestStatus; storeId?: string; reason?: string }, event: AuditEvent): Promise<void> {
+    if ((await this.writeStep(requestId, change, event, false)) === 'already-concluded') throw new Error('unreachable: an unconditional step write');
+  }
+
+  /**
+   * The request's outcome: like recordStep, and once only — the request item is
+   * marked concluded in the same transaction, so of two overlapping attempts
+   * (a retry while a timed-out one still runs) exactly one writes the Outcome.
+   */
+  async recordOutcome(
+    requestId: string,
+    change: { status: RequestStatus; storeId?: string; reason?: string },
+    event: AuditEvent,
+    /** Events of steps this conclusion completes (a hold made just before), written in the same transaction. */
+    alongside: readonly AuditEvent[] = [],
+  ): Promise<'recorded' | 'already-concluded'> {
+    return this.writeStep(requestId, change, [...alongside, event], true);
+  }
+
+  private async writeStep(
+    requestId: string,
+    change: { status: RequestStatus; storeId?: string; reason?: string },
+    event: AuditEvent | readonly AuditEvent[],
+    once: boolean,
+  ): Promise<'recorded' | 'already-concluded'> {
+    const events = Array.isArray(event) ? (event as readonly AuditEvent[]) : [event as AuditEvent];
+    const last = events.at(-1);
+    if (!last) throw new Error(`a step of request ${requestId} records at least one event`);
     if (!REQUEST_STATUSES.includes(change.status)) {
       throw new ValidationError(`request ${requestId}`, [{ field: 'status', problem: `must be one of ${REQUEST_STATUSES.join(', ')}` }]);
     }
     const sets = ['#status = :status', 'updatedAt = :at', 'gsi3pk = :statusKey'];
-    const values: Record<string, unknown> = { ':status': change.status, ':at': toUtc(event.at), ':statusKey': `STATUS#${change.status}` };
+    const values: Record<string, unknown> = { ':status': change.status, ':at': toUtc(last.at), ':statusKey': `STATUS#${change.status}` };
     if (change.storeId !== undefined) {
       sets.push('storeId = :store');
       values[':store'] = change.storeId;
@@ -145,6 +171,7 @@ export class DynamoRequestRepository implements RequestRepository {
       sets.push('reason = :reason');
       values[':reason'] = change.reason;
     }
+    if (once) sets.push('concludedAt = :at');
     try {
       await this.ctx.doc.send(
         new TransactWriteCommand({
@@ -153,18 +180,22 @@ export class DynamoRequestRepository implements RequestRepository {
               Update: {
                 TableName: this.ctx.tableName,
                 Key: key.request(requestId),
-                ConditionExpression: 'attribute_exists(pk)',
+                ConditionExpression: once ? 'attribute_exists(pk) AND attribute_not_exists(concludedAt)' : 'attribute_exists(pk)',
                 UpdateExpression: `SET ${sets.join(', ')}`,
                 ExpressionAttributeNames: { '#status': 'status' },
                 ExpressionAttributeValues: values,
+                ...(once ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
               },
             },
-            { Put: { TableName: this.ctx.tableName, Item: auditItem(event) } },
+            ...events.map((e) => ({ Put: { TableName: this.ctx.tableName, Item: auditItem(e) } })),
           ],
         }),
       );
+      return 'recorded';
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+      const reason = error instanceof TransactionCanceledException ? error.CancellationReasons?.[0] : undefined;
+      if (reason?.Code === 'ConditionalCheckFailed') {
+        if (once && reason.Item?.concludedAt) return 'already-concluded';
         throw new NotFoundError('request', requestId);
       }
       throw error;

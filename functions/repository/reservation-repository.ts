@@ -219,6 +219,12 @@ export class DynamoReservationRepository {
     const input = validate(releaseInputSchema, { requestId, reason, at }, `release of ${label(requestId)}`);
     const held = await this.getReservation(input.requestId, hold);
     if (!held || held.status !== 'HELD') return 'not-held';
+    return this.releaseHeld(input, held);
+  }
+
+  /** The release transaction of a hold read as HELD; its condition refuses one released meanwhile. */
+  private async releaseHeld(input: { requestId: string; reason: ReleaseReason; at: string }, held: Reservation): Promise<'released' | 'not-held'> {
+    const { hold } = held;
     const pickedUp = input.reason === 'picked-up';
     const names: Record<string, string> = pickedUp
       ? { '#available': 'available', '#reserved': 'reserved' }
@@ -269,8 +275,10 @@ export class DynamoReservationRepository {
   /** Ends every hold of a request that is still held; the holds that were released. */
   async releaseAll(requestId: string, reason: ReleaseReason, at: string): Promise<Reservation[]> {
     const released: Reservation[] = [];
+    const input = validate(releaseInputSchema, { requestId, reason, at }, `release of ${label(requestId)}`);
+    // The holds as just read (consistently): no second read per hold.
     for (const reservation of await this.reservationsFor(requestId)) {
-      if (reservation.status === 'HELD' && (await this.release(requestId, reason, at, reservation.hold)) === 'released') {
+      if (reservation.status === 'HELD' && (await this.releaseHeld(input, reservation)) === 'released') {
         released.push(reservation);
       }
     }

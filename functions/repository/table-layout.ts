@@ -42,8 +42,9 @@ export const INDEX = { byParent: 'gsi1', byCustomer: 'gsi2', byStatus: 'gsi3' } 
 /** Attributes that belong to the storage layout, not to the entity. */
 const LAYOUT_ATTRIBUTES = [
   'pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity', 'expiresAt',
-  // derived or bookkeeping attributes: `free` = available − reserved; `fingerprint` of a submitted body
-  'free', 'fingerprint',
+  // derived or bookkeeping attributes: `free` = available − reserved; `fingerprint` of a submitted body;
+  // `concludedAt`: the request's Outcome is written (once only, see DynamoRequestRepository.recordOutcome)
+  'free', 'fingerprint', 'concludedAt',
 ];
 
 export type Item = Record<string, unknown> & { pk: string; sk: string; entity: string };

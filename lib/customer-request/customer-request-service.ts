@@ -70,18 +70,18 @@ export class CustomerRequestService extends Construct {
       environment: { TANDEM_TOPIC_ARN_PREFIX: topics.tandemTopicArnPrefix, DECISION_LINK_BASE: publicApiUrl, SMS_MAX_PRICE_USD: settings.smsMaxPriceUsd },
     };
     const steps: CustomerRequestSteps = {
-      routeRequest: step('RouteRequest', 'route-request.ts', 'RouteRequest: find the territory and tandem of the customer; prospects by postcode', {
-        actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        partitions: ['REQUEST#', 'CUSTOMER#', 'TERRITORY#', 'POSTREGION#'],
+      // Routing, stock check, reservation, conclusion and notification (functions/customer-request/fulfil-request.ts).
+      fulfilRequest: step('FulfilRequest', 'fulfil-request.ts', 'FulfilRequest: route, check stock, hold it; when all is held conclude and tell the tandem', {
+        actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
+        partitions: ['REQUEST#', 'CUSTOMER#', 'TERRITORY#', 'POSTREGION#', 'STORE#', 'PRODUCT#', 'PERSON#'],
+      }, {
+        ...messaging,
+        environment: {
+          ...messaging.environment,
+          CANDIDATE_STORES: String(settings.candidateStores),
+          RESERVATION_GRACE_HOURS: String(settings.reservationGraceHours),
+        },
       }),
-      checkStock: step('CheckStock', 'check-stock.ts', 'CheckStock: free stock in the home and nearest stores, and the store to take it from', {
-        actions: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'],
-        partitions: ['STORE#', 'REQUEST#'],
-      }, { environment: { CANDIDATE_STORES: String(settings.candidateStores) } }),
-      reserveStock: step('ReserveStock', 'reserve-stock.ts', 'ReserveStock: hold the stock in one transaction', {
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        partitions: ['STORE#', 'REQUEST#'],
-      }, { environment: { RESERVATION_GRACE_HOURS: String(settings.reservationGraceHours) } }),
       planEscalation: step('PlanEscalation', 'plan-escalation.ts', 'PlanEscalation: deadlines, references and waiting products of a decision', {
         actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
         partitions: ['REQUEST#', 'PRODUCT#'],
@@ -98,11 +98,11 @@ export class CustomerRequestService extends Construct {
         actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         partitions: ['STORE#', 'REQUEST#', 'PRODUCT#'],
       }, { environment: { RESERVATION_GRACE_HOURS: String(settings.reservationGraceHours), CANDIDATE_STORES: String(settings.candidateStores) } }),
-      concludeRequest: step('ConcludeRequest', 'conclude-request.ts', 'ConcludeRequest: the final status from what is held and decided', {
-        actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
-        partitions: ['REQUEST#', 'PRODUCT#'],
-      }),
-      notifyTandem: step('NotifyTandem', 'notify-tandem.ts', 'NotifyTandem: tell both partners the outcome', {
+      concludeRequest: step('ConcludeRequest', 'conclude-request.ts', 'ConcludeRequest: the final status from what is held and decided; tell the tandem', {
+        actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
+        partitions: ['REQUEST#', 'CUSTOMER#', 'TERRITORY#', 'PRODUCT#', 'STORE#', 'PERSON#'],
+      }, messaging),
+      notifyTandem: step('NotifyTandem', 'notify-tandem.ts', 'NotifyTandem (SendHeldSms): send the SMS held for quiet hours', {
         actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         partitions: ['REQUEST#', 'CUSTOMER#', 'TERRITORY#', 'PRODUCT#', 'STORE#', 'PERSON#'],
       }, messaging),
@@ -117,7 +117,7 @@ export class CustomerRequestService extends Construct {
       removalPolicy: props.retainLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     this.stateMachine = new StateMachine(this, 'Workflow', {
-      comment: 'CustomerRequest: route, check stock, reserve, escalate, record, notify',
+      comment: 'CustomerRequest: fulfil (route, check stock, reserve, conclude, notify), or escalate to the tandem',
       stateMachineType: StateMachineType.STANDARD,
       // States in a scope of their own: their ids are the state names, which repeat the step functions' ids.
       definitionBody: DefinitionBody.fromChainable(customerRequestDefinition(new Construct(this, 'States'), { steps, table, opsAlerts: topics.opsAlerts })),

@@ -7,6 +7,7 @@
  * one for the stack's REST APIs — so unchanged AWS SDK and CLI code works by
  * pointing AWS_ENDPOINT_URL_* at it.
  */
+import { availableParallelism } from 'node:os';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClientFor } from '../../functions/repository/document-client';
 import { readStackTemplate } from '../cloud-assembly';
@@ -165,6 +166,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       // Node 20 runs the handlers here on purpose (docs/decisions.md); the SDK's Node 22 notice is known.
       baseEnvironment: { ...endpoints, AWS_ENDPOINT_URL_DYNAMODB: front.url, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       ...(options.lambdaLog ? { log: options.lambdaLog } : {}),
+      // A burst of one function spreads over the cores, as Lambda scales out (more would only add cold starts).
+      maxEnvironmentsPerFunction: Math.max(2, availableParallelism()),
       ...(iam && { credentials: (spec: LocalFunctionSpec) => iam.credentials(spec) }),
       ...(faults && { lostResponse: () => faults.lambdaLostResponse() }),
       ...(meter && { onInvoked: (record: Parameters<CloudMeter['invoked']>[0]) => meter.invoked(record) }),

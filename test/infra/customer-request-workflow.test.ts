@@ -106,9 +106,7 @@ const ALL_FUNCTIONS = Object.keys(resources('AWS::Lambda::Function'))
 
 /** The workflow's steps: one function per step kind. */
 const STEP_FUNCTIONS = [
-  'RouteRequest',
-  'CheckStock',
-  'ReserveStock',
+  'FulfilRequest',
   'PlanEscalation',
   'OfferDecision',
   'ExpireDecision',
@@ -163,10 +161,10 @@ describe('CustomerRequest state machine', () => {
     expect(logGroup!.Properties.RetentionInDays).toBeGreaterThan(0);
   });
 
-  test('runs from RouteRequest through a task state for every step, the three decision phases and the failure path', () => {
-    expect(asl.StartAt).toBe('RouteRequest');
-    // SendHeldSms runs NotifyTandem's function again after quiet hours, for the SMS it held.
-    const expected = [...STEP_FUNCTIONS.filter((f) => f !== 'OfferDecision'), 'SendHeldSms', ...CALLBACKS, ...FAILURE_PATH];
+  test('runs from FulfilRequest through a task state for every step, the three decision phases and the failure path', () => {
+    expect(asl.StartAt).toBe('FulfilRequest');
+    // SendHeldSms runs NotifyTandem's function after quiet hours, for the SMS that FulfilRequest or ConcludeRequest held.
+    const expected = [...STEP_FUNCTIONS.filter((f) => f !== 'OfferDecision' && f !== 'NotifyTandem'), 'SendHeldSms', ...CALLBACKS, ...FAILURE_PATH];
     expect(tasks.map(([name]) => name).sort()).toEqual(expected.sort());
   });
 
@@ -374,8 +372,8 @@ describe('least privilege', () => {
     expect(problems).toEqual([]);
   });
 
-  test('only StockFeed, OfferDecision and NotifyTandem may publish: to the tandem email topic, and SMS to phone numbers through NotResource, never to "*"', () => {
-    const messengers = ['NotifyTandem', 'OfferDecision', 'StockFeed'];
+  test('only the functions that tell the tandem (FulfilRequest, ConcludeRequest, NotifyTandem, OfferDecision, StockFeed) may publish: to the tandem email topic, and SMS to phone numbers through NotResource, never to "*"', () => {
+    const messengers = ['FulfilRequest', 'ConcludeRequest', 'NotifyTandem', 'OfferDecision', 'StockFeed'];
     expect(ALL_FUNCTIONS).toEqual(expect.arrayContaining(messengers));
     const problems: string[] = [];
     for (const name of ALL_FUNCTIONS) {
@@ -408,9 +406,8 @@ describe('least privilege', () => {
 describe('workflow step settings', () => {
   test('the step functions get the store count, deadlines, grace period and decision links from the stage config', () => {
     const settings = stageConfig('dev').customerRequests;
-    expect(environmentOf('CheckStock')).toMatchObject({ CANDIDATE_STORES: String(settings.candidateStores) });
+    expect(environmentOf('FulfilRequest')).toMatchObject({ CANDIDATE_STORES: String(settings.candidateStores), RESERVATION_GRACE_HOURS: '4' });
     expect(environmentOf('PlanEscalation')).toMatchObject({ SLA_MINUTES: '30', WARNING_FRACTION: '0.5' });
-    expect(environmentOf('ReserveStock')).toMatchObject({ RESERVATION_GRACE_HOURS: '4' });
     expect(environmentOf('ReserveDecidedStock')).toMatchObject({ RESERVATION_GRACE_HOURS: '4', CANDIDATE_STORES: String(settings.candidateStores) });
 
     const offer = environmentOf('OfferDecision');

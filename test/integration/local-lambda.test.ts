@@ -221,6 +221,22 @@ describe('LocalLambdaRunner', () => {
     expect(runner.stats().Exiter).toMatchObject({ coldStarts: 2, invocations: 2 });
   });
 
+  test('with room for two environments, concurrent invocations scale out to two, a third shares the less busy one, and idle ones are reused', async () => {
+    const scaling = new LocalLambdaRunner([handlerSpec('Scaled', 'sleep')], { baseEnvironment: baseEnvironment(), log: () => undefined, maxEnvironmentsPerFunction: 2 });
+    try {
+      const concurrent = await Promise.all([300, 300, 300].map((ms) => scaling.invoke('Scaled', { ms })));
+      const counts = concurrent.map((r) => (r.payload as { invocationsInThisEnvironment: number }).invocationsInThisEnvironment).sort();
+      // Two fresh environments took the first two; the third joined one of them (each answer counts what its
+      // environment had run when it returned: the two sharing one both see 2).
+      expect(counts).toEqual([1, 2, 2]);
+      expect(scaling.stats().Scaled).toMatchObject({ coldStarts: 2, invocations: 3, liveEnvironments: 2 });
+      await scaling.invoke('Scaled', { ms: 1 });
+      expect(scaling.stats().Scaled).toMatchObject({ coldStarts: 2, invocations: 4 });
+    } finally {
+      await scaling.close();
+    }
+  });
+
   test('close() terminates every execution environment and refuses later invokes', async () => {
     const closing = new LocalLambdaRunner([worker, handlerSpec('Sleepy', 'sleep')], { baseEnvironment: baseEnvironment(), log: () => undefined });
     await closing.invoke(worker.functionName, { op: 'double', value: 1 });

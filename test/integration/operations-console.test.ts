@@ -116,20 +116,18 @@ test("one execution shows its history as a timeline and its state graph with the
   try {
     await page.locator('g[data-state="AwaitHoldLapse"][data-path="current"]').waitFor({ timeout: UI_TIMEOUT_MS });
     expect(await page.locator('h2').textContent()).toContain(`req-${RESERVED}`);
-    // The path: routed, stock checked and reserved, the tandem told; the escalation branch untouched.
-    for (const state of ['RouteRequest', 'CheckStock', 'ReserveStock', 'ConcludeRequest', 'NotifyTandem']) {
+    // The path: fulfilled in one step (routed, stock held, concluded, the tandem told); the escalation branch untouched.
+    for (const state of ['FulfilRequest', 'Fulfilled', 'SmsHeldForQuietHours', 'HoldsStock']) {
       expect(await page.locator(`g[data-state="${state}"]`).getAttribute('data-path')).toBe('visited');
     }
     expect(await page.locator('g[data-state="PlanEscalation"]').getAttribute('data-path')).toBe('unvisited');
-    expect(await page.locator('path.edge.taken[data-edge="ReserveStock>Reserved"]').count()).toBe(1);
-    expect(await page.locator('path.edge.taken[data-edge="StockFound>EscalateAll"]').count()).toBe(0);
+    expect(await page.locator('path.edge.taken[data-edge="FulfilRequest>Fulfilled"]').count()).toBe(1);
+    expect(await page.locator('path.edge.taken[data-edge="Fulfilled>PlanEscalation"]').count()).toBe(0);
     // The timeline: AWS's event types in order, each with its state.
     const timeline = page.locator('ol.timeline li');
     expect(await timeline.first().getAttribute('data-type')).toBe('ExecutionStarted');
-    expect(await page.locator('ol.timeline li[data-type="TaskStateEntered"] .state').allTextContents()).toEqual(
-      expect.arrayContaining([' RouteRequest', ' CheckStock', ' ReserveStock', ' NotifyTandem']),
-    );
-    expect(await page.locator('ol.timeline li[data-type="LambdaFunctionSucceeded"]').count()).toBeGreaterThanOrEqual(4);
+    expect(await page.locator('ol.timeline li[data-type="TaskStateEntered"] .state').allTextContents()).toEqual([' FulfilRequest']);
+    expect(await page.locator('ol.timeline li[data-type="LambdaFunctionSucceeded"]').count()).toBe(1);
     await shot(page, 'execution-graph-timeline');
   } finally {
     await page.close();
@@ -212,10 +210,10 @@ test('the pending decision shows holder and deadline; answering it from the page
     await list.setViewportSize({ width: 1400, height: 1400 });
     await list.goto(`${consoleUrl}#/executions/${encodeURIComponent(executionArnOf(ESCALATED))}`);
     await list.locator('g[data-state="Done"][data-path="visited"]').waitFor({ timeout: UI_TIMEOUT_MS });
-    for (const state of ['EscalateAll', 'PlanEscalation', 'AwaitInsideDecision', 'ConcludeRequest', 'NotifyTandem']) {
+    for (const state of ['FulfilRequest', 'PlanEscalation', 'AwaitInsideDecision', 'ConcludeRequest']) {
       expect(await list.locator(`g[data-state="${state}"]`).getAttribute('data-path')).toBe('visited');
     }
-    expect(await list.locator('g[data-state="ReserveStock"]').getAttribute('data-path')).toBe('unvisited');
+    expect(await list.locator('g[data-state="ReserveDecidedStock"]').getAttribute('data-path')).toBe('unvisited');
     expect(await list.locator('path.edge.taken[data-edge="AwaitInsideDecision>ConcludeRequest"]').count()).toBe(1);
     expect(await list.locator('g[data-path="current"], g[data-path="stopped"]').count()).toBe(0);
     await shot(list, 'escalated-execution');

@@ -74,7 +74,7 @@ test('npm run smoke replays the story against the stage and every status holds; 
   expect(lines.filter((l) => l.startsWith('✗'))).toEqual([]);
   expect(smoke.stdout).toMatch(/✓ stage found by its stack outputs: Tandem360-dev in eu-central-1: API http:\/\/127\.0\.0\.1:\d+\/v1, table \S+, workflows CustomerRequests, FollowUps, Onboarding, PriceRequests/);
   expect(smoke.stdout).toMatch(new RegExp(`✓ smoke-\\d+-reserve RESERVED at S\\d{3}: Received → Route → CheckStock → ReserveStock → Outcome → NotifyTandem; holds 10 × ${reserveSku}`));
-  expect(smoke.stdout).toMatch(/✓ execution of smoke-\d+-reserve: RUNNING in AwaitHoldLapse after RouteRequest → CheckStock → ReserveStock → ConcludeRequest → NotifyTandem/);
+  expect(smoke.stdout).toMatch(/✓ execution of smoke-\d+-reserve: RUNNING in AwaitHoldLapse after FulfilRequest → Fulfilled/);
   expect(smoke.stdout).toMatch(/✓ smoke-\d+-escalate ESCALATED, the decision waits for the inside manager: .*AskDecision; held by P\d{4} \(inside\)/);
   expect(smoke.stdout).toContain('✓ the link decides once: the same link again → 410');
   expect(smoke.stdout).toMatch(/✓ smoke-\d+-escalate SOURCED at S\d{3}: .*Decided → ReserveStock → Outcome → NotifyTandem/);

@@ -57,8 +57,8 @@ afterAll(async () => {
 
 /** How many stores CheckStock considers, as the synthesized template configures its function. */
 function candidateStoreCount(): number {
-  const fn = world.product.cloud.model.functions.find((f) => f.logicalId.includes('CheckStock') && f.environment.CANDIDATE_STORES !== undefined);
-  if (!fn) throw new Error('no CheckStock function with CANDIDATE_STORES in the template');
+  const fn = world.product.cloud.model.functions.find((f) => f.logicalId.includes('FulfilRequest') && f.environment.CANDIDATE_STORES !== undefined);
+  if (!fn) throw new Error('no FulfilRequest function with CANDIDATE_STORES in the template');
   return Number(fn.environment.CANDIDATE_STORES);
 }
 

@@ -317,3 +317,22 @@ test('a Pass state with a falsy Result yields that Result when the library runs 
   const output = await createRunnableMachine(definition).run({ kept: 1 }).result;
   expect(output).toEqual({ kept: 1, flag: false });
 });
+
+test('ResultPath "$" replaces the input with the result, of a state and of a catcher, as in AWS', async () => {
+  const whole = normaliseDefinition(machine({ Whole: { Type: 'Pass', Result: { replaced: true }, ResultPath: '$', End: true } }), { scale: 1 }).definition;
+  expect(await createRunnableMachine(whole).run({ kept: 1 }).result).toEqual({ replaced: true });
+  // A failing Parallel branch is caught by a catcher whose ResultPath is "$": the error output replaces the input.
+  const caught = normaliseDefinition(
+    machine({
+      Try: {
+        Type: 'Parallel',
+        Branches: [{ StartAt: 'Boom', States: { Boom: { Type: 'Fail', Error: 'Boom', Cause: 'on purpose' } } }],
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$', Next: 'Done' }],
+        Next: 'Done',
+      },
+      Done: { Type: 'Succeed' },
+    }),
+    { scale: 1 },
+  ).definition;
+  expect(await createRunnableMachine(caught).run({ kept: 1 }).result).toEqual({ Error: 'Boom', Cause: 'on purpose' });
+});

@@ -43,6 +43,11 @@ const PROSPECT_ID_RANGE = 100_000;
 const MAX_PROBES = 20;
 
 export async function routeRequest(input: RoutingInput, deps: RoutingDependencies): Promise<RoutedRequest> {
+  return (await routeWithParties(input, deps)).routed;
+}
+
+/** The route with the customer and tandem it was found from, for a caller that goes on to write to them (never into state). */
+export async function routeWithParties(input: RoutingInput, deps: RoutingDependencies): Promise<{ routed: RoutedRequest; customer: Customer; tandem: Tandem }> {
   let customer: Customer | undefined;
   let prospectRecorded = false;
   if (input.customerId) {
@@ -56,7 +61,7 @@ export async function routeRequest(input: RoutingInput, deps: RoutingDependencie
 
   const tandem = await deps.territories.getTandem(customer.territoryId);
   if (!tandem || !isComplete(tandem)) throw new TandemIncompleteError(customer.territoryId);
-  return {
+  const routed: RoutedRequest = {
     customerId: customer.customerId,
     territoryId: customer.territoryId,
     homeStoreId: customer.homeStoreId,
@@ -64,6 +69,7 @@ export async function routeRequest(input: RoutingInput, deps: RoutingDependencie
     insideManagerId: tandem.insideManager.personId,
     prospectRecorded,
   };
+  return { routed, customer, tandem };
 }
 
 export function isComplete(tandem: Tandem): boolean {

@@ -33,6 +33,16 @@ export async function loadRequestFacts(ctx: TableContext, requestId: string, ext
   return { request, customer, tandem, products: new Map(products.map((p) => [p.sku, p])) };
 }
 
+/** The facts when the request, customer and tandem are already read (FulfilRequest routed it): only the products are read. */
+export async function factsOfRouted(
+  ctx: TableContext,
+  parties: Pick<RequestFacts, 'request' | 'customer' | 'tandem'>,
+  extraSkus: readonly string[] = [],
+): Promise<RequestFacts> {
+  const products = await new DynamoCatalogueRepository(ctx).getProducts([...new Set([...parties.request.lines.map((l) => l.sku), ...extraSkus])]);
+  return { ...parties, products: new Map(products.map((p) => [p.sku, p])) };
+}
+
 /** Message lines with product names and units from the catalogue. */
 export function messageLines(facts: Pick<RequestFacts, 'products'>, lines: readonly { sku: string; quantity: number }[]): MessageLine[] {
   return lines.map((line) => {

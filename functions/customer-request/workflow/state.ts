@@ -52,3 +52,21 @@ export interface ConcludeResult {
   /** When the last hold lapses, or null when nothing is held. */
   readonly holdUntil: string | null;
 }
+
+/** `$.notified`: what telling the tandem sent; `heldUntil` when an informational SMS waits for the end of quiet hours. */
+export interface NotifyResult {
+  readonly notified: number;
+  readonly heldUntil: string | null;
+}
+
+/** The state after a request is concluded and its tandem told (FulfilRequest, ConcludeRequest). */
+export interface ConcludedState {
+  readonly requestId: string;
+  readonly outcome: ConcludeResult;
+  readonly notified: NotifyResult;
+}
+
+/** The state after FulfilRequest: concluded (all held), or what the escalation needs. */
+export type FulfilResult =
+  | (ConcludedState & { readonly route: RouteResult; readonly stock: StockResult })
+  | { readonly requestId: string; readonly route: RouteResult; readonly stock: StockResult; readonly partHeld: boolean };

@@ -8,7 +8,8 @@
  * - Gives every Task a finite timeout: AWS's default is 99,999,999 s, the
  *   library's is 60 s, and a timer above 2^31−1 ms fires at once.
  * - Works around library gaps where a rewrite gives AWS's result (a Pass
- *   state with a falsy `Result`).
+ *   state with a falsy `Result`; `ResultPath: "$"`, which the library would
+ *   store under a key named "$" instead of replacing the input).
  * - Compresses time by the clock's scale: Wait `Seconds`, the `TimeoutSeconds`
  *   of callback and `.sync` Tasks and of the execution, and retry
  *   `IntervalSeconds`/`MaxDelaySeconds` are scaled in place (the library
@@ -126,7 +127,26 @@ function normaliseStates(states: States, scope: Scope): States {
     }
     scope.collected.stateTypes.set(name, String(state.Type));
     rejectUnsupported(name, state);
-    result[name] = normaliseState(name, state, scope);
+    result[name] = normaliseState(name, withoutWholeResultPath(state), scope);
+  }
+  return result;
+}
+
+/**
+ * `ResultPath: "$"` (the result replaces the input) is also what an absent
+ * ResultPath means, for a state and for a catcher; the library handles only
+ * the absent one, so the explicit one is dropped.
+ */
+function withoutWholeResultPath(state: State): State {
+  const result: State = { ...state };
+  if (result.ResultPath === '$') delete result.ResultPath;
+  if (Array.isArray(result.Catch)) {
+    result.Catch = result.Catch.map((catcher: unknown) => {
+      if (typeof catcher !== 'object' || catcher === null || (catcher as { ResultPath?: unknown }).ResultPath !== '$') return catcher;
+      const rest: Record<string, unknown> = { ...(catcher as Record<string, unknown>) };
+      delete rest.ResultPath;
+      return rest;
+    });
   }
   return result;
 }
