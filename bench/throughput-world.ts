@@ -14,6 +14,7 @@ import { DEFAULT_OUTDIR } from '../local/cloud-assembly';
 import { awaitTandemsProvisioned } from '../local/demo/tandem-provisioning';
 import { createDynamoDbClient, startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodb-local';
 import { signedFetch, type Credentials } from '../local/runtime/http/signed-fetch';
+import { awayFromQuietHours } from '../test/support/customer-request-world';
 import { startLocalCloud, type LocalCloud } from '../local/runtime/local-cloud';
 
 export interface BenchWorld {
@@ -76,21 +77,6 @@ function stackNameIn(outdir: string): string {
   const names = existsSync(outdir) ? readdirSync(outdir).filter((f) => f.endsWith('.template.json')).map((f) => f.replace(/\.template\.json$/, '')) : [];
   if (names.length !== 1) throw new Error(`expected one stack template in ${outdir}, found ${names.length}: run npx cdk synth --quiet first`);
   return names[0]!;
-}
-
-/**
- * The seed's people have quiet hours 20:00–07:00 Berlin, so at night an SMS
- * (and with it a decision link) would be held. As in the integration tests,
- * the bench's people get quiet hours eight hours from now instead.
- */
-function awayFromQuietHours(seed: SeedData): SeedData {
-  const clock = (hours: number) =>
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(Date.now() + hours * 3_600_000));
-  const quietHours = { from: clock(8), to: clock(9), timeZone: 'Europe/Berlin' };
-  return {
-    ...seed,
-    tandems: seed.tandems.map((t) => ({ ...t, fieldManager: { ...t.fieldManager, quietHours }, insideManager: { ...t.insideManager, quietHours } })),
-  };
 }
 
 /** Sets free stock (nothing reserved), counted a day ago. */

@@ -26,7 +26,8 @@ export interface CustomerRequestServiceProps {
 
 /**
  * The customer-request capability: the CustomerRequest workflow (a Standard
- * state machine, workflows/customer-request.ts) with one function per step, and
+ * state machine, workflows/customer-request.ts) with a function per step —
+ * FulfilRequest does the whole automated path in one (docs/cost.md) — and
  * the store API's routes — submit a request, read it, feed stock, answer a
  * decision. Every function gets the actions it uses on the partitions it
  * touches, nothing more.
