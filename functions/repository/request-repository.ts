@@ -131,7 +131,7 @@ export class DynamoRequestRepository implements RequestRepository {
    * with the status.
    */
   async recordStep(requestId: string, change: { status: RequestStatus; storeId?: string; reason?: string }, event: AuditEvent): Promise<void> {
-    if ((await this.writeStep(requestId, change, event, false)) === 'already-concluded') throw new Error('unreachable: an unconditional step write');
+    await this.writeStep(requestId, change, [event], false);
   }
 
   /**
@@ -152,10 +152,9 @@ export class DynamoRequestRepository implements RequestRepository {
   private async writeStep(
     requestId: string,
     change: { status: RequestStatus; storeId?: string; reason?: string },
-    event: AuditEvent | readonly AuditEvent[],
+    events: readonly AuditEvent[],
     once: boolean,
   ): Promise<'recorded' | 'already-concluded'> {
-    const events = Array.isArray(event) ? (event as readonly AuditEvent[]) : [event as AuditEvent];
     const last = events.at(-1);
     if (!last) throw new Error(`a step of request ${requestId} records at least one event`);
     if (!REQUEST_STATUSES.includes(change.status)) {
